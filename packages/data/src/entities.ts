@@ -1,0 +1,83 @@
+/**
+ * The single-table design, declared as data: each entity names the attributes that make
+ * up its keys. Nothing else in the package spells a key by hand.
+ *
+ *   entity   pk                                  sk                  gsi1pk                                         gsi1sk
+ *   project  TENANT#<tenantId>                   PROJECT#<projectId>
+ *   task     TENANT#<tenantId>#PROJECT#<projectId> TASK#<taskId>      TENANT#<tenantId>#PROJECT#<projectId>#STATUS#<status>  TASK#<taskId>
+ *
+ * A tenant's projects are one partition (GET /projects is one Query); a project's tasks are
+ * another (GET /projects/{id}/tasks), and gsi1 serves the same list filtered by status.
+ * Ids are UUIDv7, so sort keys, and therefore lists, follow creation order.
+ */
+
+/** A key is a list of segments: a literal label, or the name of an attribute to put in. */
+type Segment<A extends string> = { label: string } | { attr: A };
+export type KeyTemplate<A extends string> = readonly Segment<A>[];
+
+export interface EntityDefinition<A extends string> {
+  readonly name: string;
+  readonly keys: {
+    readonly pk: KeyTemplate<A>;
+    readonly sk: KeyTemplate<A>;
+    readonly gsi1pk?: KeyTemplate<A>;
+    readonly gsi1sk?: KeyTemplate<A>;
+  };
+  /** Attributes a client may change with PATCH; everything else is server-managed. */
+  readonly mutable: readonly string[];
+}
+
+const label = (l: string) => ({ label: l }) as const;
+const attr = <A extends string>(a: A) => ({ attr: a }) as const;
+
+export const projectEntity = {
+  name: 'project',
+  keys: {
+    pk: [label('TENANT'), attr('tenantId')],
+    sk: [label('PROJECT'), attr('projectId')],
+  },
+  mutable: ['name', 'description'],
+} as const satisfies EntityDefinition<'tenantId' | 'projectId'>;
+
+export const taskEntity = {
+  name: 'task',
+  keys: {
+    pk: [label('TENANT'), attr('tenantId'), label('PROJECT'), attr('projectId')],
+    sk: [label('TASK'), attr('taskId')],
+    gsi1pk: [label('TENANT'), attr('tenantId'), label('PROJECT'), attr('projectId'), label('STATUS'), attr('status')],
+    gsi1sk: [label('TASK'), attr('taskId')],
+  },
+  mutable: ['title', 'description', 'status', 'dueDate'],
+} as const satisfies EntityDefinition<'tenantId' | 'projectId' | 'taskId' | 'status'>;
+
+export const TABLE_INDEXES = {
+  byStatus: { name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk' },
+} as const;
+
+type AttrsOf<T> = T extends readonly (infer S)[] ? (S extends { attr: infer A extends string } ? A : never) : never;
+export type KeyValues<T extends KeyTemplate<string>> = Record<AttrsOf<T>, string>;
+
+/**
+ * Values are URI-encoded before they go in, so a value holding '#' (a tenant id from an
+ * identity provider, say) can never fake a segment boundary and reach another partition.
+ */
+export function composeKey<T extends KeyTemplate<string>>(template: T, values: KeyValues<T>): string {
+  return template
+    .map((segment) => {
+      if ('label' in segment) return segment.label;
+      const value = (values as Record<string, string | undefined>)[segment.attr];
+      if (value === undefined || value === '') throw new TypeError(`key attribute ${segment.attr} is missing`);
+      return encodeURIComponent(value);
+    })
+    .join('#');
+}
+
+/** The constant prefix of a key up to its first attribute, for begins_with conditions. */
+export function keyPrefix(template: KeyTemplate<string>): string {
+  const labels: string[] = [];
+  for (const segment of template) {
+    if (!('label' in segment)) break;
+    labels.push(segment.label);
+  }
+  return `${labels.join('#')}#`;
+}

@@ -1,0 +1,42 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { getDocumentClient } from './client.js';
+import { createCursorCodec } from './cursor.js';
+import { ProjectRepository } from './repositories/projects.js';
+import { TaskRepository } from './repositories/tasks.js';
+
+export { clientOptionsFromEnv, createDocumentClient, getDocumentClient, type ClientOptions } from './client.js';
+export { createCursorCodec, type CursorCodec, type PageKey } from './cursor.js';
+export { composeKey, keyPrefix, projectEntity, taskEntity, TABLE_INDEXES, type EntityDefinition } from './entities.js';
+export { ConflictError, DataError, InvalidCursorError, NotFoundError, PreconditionFailedError } from './errors.js';
+export { ProjectRepository, type WriteOptions } from './repositories/projects.js';
+export { TaskRepository } from './repositories/tasks.js';
+export type { Page, TableContext } from './table.js';
+
+export interface Repositories {
+  projects: ProjectRepository;
+  tasks: TaskRepository;
+}
+
+export interface RepositoryConfig {
+  client?: DynamoDBDocumentClient;
+  tableName?: string;
+  cursorSecret?: string;
+  now?: () => Date;
+}
+
+function required(name: string, value: string | undefined): string {
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}
+
+/** Repositories wired from explicit config, falling back to the Lambda environment. */
+export function createRepositories(config: RepositoryConfig = {}): Repositories {
+  const ctx = {
+    client: config.client ?? getDocumentClient(),
+    tableName: config.tableName ?? required('TABLE_NAME', process.env.TABLE_NAME),
+    cursors: createCursorCodec(config.cursorSecret ?? required('CURSOR_SECRET', process.env.CURSOR_SECRET)),
+    now: config.now,
+  };
+  const projects = new ProjectRepository(ctx);
+  return { projects, tasks: new TaskRepository(ctx, projects) };
+}

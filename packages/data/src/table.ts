@@ -1,0 +1,214 @@
+import { ConditionalCheckFailedException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import type { CursorCodec, PageKey } from './cursor.js';
+import { ConflictError, NotFoundError, PreconditionFailedError } from './errors.js';
+
+/** What every repository needs: the client, the table, the cursor key. */
+export interface TableContext {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  cursors: CursorCodec;
+  /** Clock and id source, injectable so tests can pin them. */
+  now?: () => Date;
+}
+
+export type Item = Record<string, NativeAttributeValue>;
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * Builds the names/values maps of an expression from plain data, so that no value and
+ * no attribute name from a request is ever spliced into an expression string.
+ */
+export class ExpressionBuilder {
+  readonly names: Record<string, string> = {};
+  readonly values: Record<string, NativeAttributeValue> = {};
+  private nameCount = 0;
+  private valueCount = 0;
+
+  name(attribute: string): string {
+    const existing = Object.entries(this.names).find(([, a]) => a === attribute);
+    if (existing) return existing[0];
+    const placeholder = `#n${this.nameCount++}`;
+    this.names[placeholder] = attribute;
+    return placeholder;
+  }
+
+  value(value: NativeAttributeValue): string {
+    const placeholder = `:v${this.valueCount++}`;
+    this.values[placeholder] = value;
+    return placeholder;
+  }
+
+  /** Spread into a command; omits empty maps, which DynamoDB rejects. */
+  get attributes() {
+    return {
+      ExpressionAttributeNames: this.names,
+      ...(this.valueCount > 0 ? { ExpressionAttributeValues: this.values } : {}),
+    };
+  }
+}
+
+/**
+ * UpdateItem's SET/REMOVE clauses for a merge patch: `null` removes an attribute,
+ * `undefined` leaves it alone, anything else sets it.
+ */
+export function mergePatchClauses(expr: ExpressionBuilder, patch: Record<string, unknown>, allowed: readonly string[]) {
+  const set: string[] = [];
+  const remove: string[] = [];
+  for (const attribute of allowed) {
+    const value = patch[attribute];
+    if (value === undefined) continue;
+    if (value === null) remove.push(expr.name(attribute));
+    else set.push(`${expr.name(attribute)} = ${expr.value(value as NativeAttributeValue)}`);
+  }
+  return { set, remove };
+}
+
+export function isConditionFailure(error: unknown): error is ConditionalCheckFailedException {
+  return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
+}
+
+export async function getItem(ctx: TableContext, key: { pk: string; sk: string }): Promise<Item | undefined> {
+  const { Item } = await ctx.client.send(new GetCommand({ TableName: ctx.tableName, Key: key, ConsistentRead: true }));
+  return Item;
+}
+
+/**
+ * The item a failed condition was checked against. DynamoDB returns it with
+ * ReturnValuesOnConditionCheckFailure; endpoints that ignore that flag get a consistent read.
+ */
+export async function currentItemAfterConditionFailure(ctx: TableContext, error: { Item?: unknown }, key: { pk: string; sk: string }) {
+  // The document client leaves exceptions alone: the item comes back in wire format.
+  if (error.Item) return unmarshall(error.Item as Record<string, AttributeValue>);
+  return getItem(ctx, key);
+}
+
+export interface PageQuery {
+  /** The list this page belongs to; a cursor from any other list is refused. */
+  scope: string;
+  indexName?: string;
+  partition: { attribute: string; value: string };
+  sortKey: { attribute: string; beginsWith: string };
+  /** Attributes of LastEvaluatedKey for this table or index. */
+  keyAttributes: readonly string[];
+  limit: number;
+  cursor?: string;
+}
+
+/**
+ * One page of a Query. Reads limit + 1 items so that `nextCursor` is null exactly when
+ * there is nothing more, instead of sending the client to an empty last page.
+ */
+export async function queryPage(ctx: TableContext, q: PageQuery): Promise<Page<Item>> {
+  const exclusiveStartKey = q.cursor
+    ? ctx.cursors.decode(q.cursor, q.scope, { attributes: q.keyAttributes, fixed: { [q.partition.attribute]: q.partition.value } })
+    : undefined;
+  const expr = new ExpressionBuilder();
+  const { Items = [] } = await ctx.client.send(
+    new QueryCommand({
+      TableName: ctx.tableName,
+      IndexName: q.indexName,
+      KeyConditionExpression: `${expr.name(q.partition.attribute)} = ${expr.value(q.partition.value)} AND begins_with(${expr.name(q.sortKey.attribute)}, ${expr.value(q.sortKey.beginsWith)})`,
+      ...expr.attributes,
+      ExclusiveStartKey: exclusiveStartKey,
+      Limit: q.limit + 1,
+      ConsistentRead: q.indexName ? undefined : true,
+    }),
+  );
+  const items = Items.slice(0, q.limit);
+  const last = items.at(-1);
+  const nextCursor =
+    Items.length > q.limit && last
+      ? ctx.cursors.encode(q.scope, Object.fromEntries(q.keyAttributes.map((a) => [a, String(last[a])])) as PageKey)
+      : null;
+  return { items, nextCursor };
+}
+
+interface ItemRef {
+  entity: string;
+  id: string;
+  key: { pk: string; sk: string };
+}
+
+/** Put an item that must not exist yet (ids are fresh, so a clash is a real conflict). */
+export async function putNew(ctx: TableContext, ref: ItemRef, item: Item): Promise<void> {
+  const expr = new ExpressionBuilder();
+  try {
+    await ctx.client.send(
+      new PutCommand({ TableName: ctx.tableName, Item: item, ConditionExpression: `attribute_not_exists(${expr.name('pk')})`, ...expr.attributes }),
+    );
+  } catch (error) {
+    if (isConditionFailure(error)) throw new ConflictError(`${ref.entity} ${ref.id} already exists`, { cause: error });
+    throw error;
+  }
+}
+
+/** The condition every versioned write carries: the item exists, and is at the expected version if one is given. */
+function versionCondition(expr: ExpressionBuilder, expectedVersion: number | undefined): string {
+  const conditions = [`attribute_exists(${expr.name('pk')})`];
+  if (expectedVersion !== undefined) conditions.push(`${expr.name('version')} = ${expr.value(expectedVersion)}`);
+  return conditions.join(' AND ');
+}
+
+/** Tells a missing item (404) from a stale version (412) after a failed condition. */
+async function conditionError(ctx: TableContext, ref: ItemRef, error: { Item?: unknown }) {
+  const current = await currentItemAfterConditionFailure(ctx, error, ref.key);
+  return current ? new PreconditionFailedError(ref.entity, ref.id, current.version) : new NotFoundError(ref.entity, ref.id);
+}
+
+/**
+ * Applies a merge patch to the `mutable` attributes (plus server-computed `derived` ones),
+ * stamps updatedAt and bumps version, all in one conditional UpdateItem.
+ */
+export async function updateVersioned(
+  ctx: TableContext,
+  ref: ItemRef & { patch: Record<string, unknown>; mutable: readonly string[]; derived?: Item; expectedVersion?: number },
+): Promise<Item> {
+  const expr = new ExpressionBuilder();
+  const { set, remove } = mergePatchClauses(expr, ref.patch, ref.mutable);
+  for (const [attribute, value] of Object.entries(ref.derived ?? {})) set.push(`${expr.name(attribute)} = ${expr.value(value)}`);
+  set.push(`${expr.name('updatedAt')} = ${expr.value((ctx.now?.() ?? new Date()).toISOString())}`);
+  set.push(`${expr.name('version')} = ${expr.name('version')} + ${expr.value(1)}`);
+  const condition = versionCondition(expr, ref.expectedVersion);
+  try {
+    const { Attributes } = await ctx.client.send(
+      new UpdateCommand({
+        TableName: ctx.tableName,
+        Key: ref.key,
+        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+        ConditionExpression: condition,
+        ...expr.attributes,
+        ReturnValues: 'ALL_NEW',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    return Attributes as Item;
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    throw await conditionError(ctx, ref, error);
+  }
+}
+
+export async function deleteVersioned(ctx: TableContext, ref: ItemRef & { expectedVersion?: number }): Promise<void> {
+  const expr = new ExpressionBuilder();
+  const condition = versionCondition(expr, ref.expectedVersion);
+  try {
+    await ctx.client.send(
+      new DeleteCommand({
+        TableName: ctx.tableName,
+        Key: ref.key,
+        ConditionExpression: condition,
+        ...expr.attributes,
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    throw await conditionError(ctx, ref, error);
+  }
+}

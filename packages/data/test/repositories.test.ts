@@ -1,0 +1,171 @@
+// Integration tests of the repositories against the embedded DynamoDB (started here).
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidCursorError, NotFoundError, PreconditionFailedError, type Repositories } from '../src/index.js';
+import { startTestDatabase, type TestDatabase } from './database.js';
+
+let database: TestDatabase;
+let repos: Repositories;
+
+beforeAll(async () => {
+  database = await startTestDatabase();
+  repos = database.repositories();
+});
+afterAll(async () => database.stop());
+
+describe('ProjectRepository', () => {
+  it('creates a project with server-managed fields and reads it back', async () => {
+    const created = await repos.projects.create('tenant-a', { name: 'Launch', description: 'Q3 launch' });
+    expect(created).toMatchObject({ name: 'Launch', description: 'Q3 launch', version: 1, taskCounts: { total: 0, open: 0, in_progress: 0, done: 0 } });
+    expect(created.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
+    expect(created.createdAt).toBe(created.updatedAt);
+    expect(await repos.projects.get('tenant-a', created.id)).toEqual(created);
+  });
+
+  it('hides a project from every other tenant', async () => {
+    const created = await repos.projects.create('tenant-a', { name: 'Private' });
+    await expect(repos.projects.get('tenant-b', created.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repos.projects.update('tenant-b', created.id, { name: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repos.projects.delete('tenant-b', created.id)).rejects.toBeInstanceOf(NotFoundError);
+    expect((await repos.projects.list('tenant-b', { limit: 100 })).items.map((p) => p.id)).not.toContain(created.id);
+    expect(await repos.projects.get('tenant-a', created.id)).toMatchObject({ name: 'Private', version: 1 });
+  });
+
+  it('merges a patch, removes null fields, bumps the version and keeps the rest', async () => {
+    const created = await repos.projects.create('tenant-a', { name: 'Patch me', description: 'to be removed' });
+    const updated = await repos.projects.update('tenant-a', created.id, { description: null });
+    expect(updated).toMatchObject({ name: 'Patch me', version: 2, createdAt: created.createdAt });
+    expect(updated).not.toHaveProperty('description');
+    const renamed = await repos.projects.update('tenant-a', created.id, { name: 'Renamed' });
+    expect(renamed).toMatchObject({ name: 'Renamed', version: 3 });
+  });
+
+  it('writes only at the expected version and tells stale from missing', async () => {
+    const created = await repos.projects.create('tenant-a', { name: 'Versioned' });
+    await repos.projects.update('tenant-a', created.id, { name: 'v2' }, { expectedVersion: 1 });
+    const stale = repos.projects.update('tenant-a', created.id, { name: 'lost' }, { expectedVersion: 1 });
+    await expect(stale).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(stale).rejects.toMatchObject({ currentVersion: 2 });
+    await expect(repos.projects.delete('tenant-a', created.id, { expectedVersion: 1 })).rejects.toBeInstanceOf(PreconditionFailedError);
+    await repos.projects.delete('tenant-a', created.id, { expectedVersion: 2 });
+    await expect(repos.projects.get('tenant-a', created.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repos.projects.delete('tenant-a', created.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repos.projects.update('tenant-a', created.id, { name: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('lets exactly one of many concurrent writers at one version win', async () => {
+    const created = await repos.projects.create('tenant-a', { name: 'Contended' });
+    const results = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) => repos.projects.update('tenant-a', created.id, { name: `writer ${i}` }, { expectedVersion: 1 })),
+    );
+    const winners = results.filter((r) => r.status === 'fulfilled');
+    expect(winners).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof PreconditionFailedError)).toBe(true);
+    const final = await repos.projects.get('tenant-a', created.id);
+    expect(final.version).toBe(2);
+    expect(final.name).toBe((winners[0] as PromiseFulfilledResult<{ name: string }>).value.name);
+  });
+
+  it('pages through a list in creation order with signed cursors and no empty last page', async () => {
+    const tenant = 'tenant-paging';
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) ids.push((await repos.projects.create(tenant, { name: `p${i}` })).id);
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await repos.projects.list(tenant, { limit: 3, cursor });
+      seen.push(...page.items.map((p) => p.id));
+      cursor = page.nextCursor ?? undefined;
+      pages++;
+    } while (cursor);
+    expect(seen).toEqual(ids);
+    expect(pages).toBe(3);
+    const exact = await repos.projects.list(tenant, { limit: 7 });
+    expect(exact.items).toHaveLength(7);
+    expect(exact.nextCursor).toBeNull();
+  });
+
+  it("refuses another tenant's cursor, and one signed with another secret", async () => {
+    for (let i = 0; i < 2; i++) await repos.projects.create('tenant-c1', { name: `c${i}` });
+    const { nextCursor } = await repos.projects.list('tenant-c1', { limit: 1 });
+    expect(nextCursor).toBeTruthy();
+    await expect(repos.projects.list('tenant-c2', { limit: 1, cursor: nextCursor! })).rejects.toBeInstanceOf(InvalidCursorError);
+    const otherSecret = database.repositories({ cursorSecret: 'some-other-secret-0123456789' });
+    await expect(otherSecret.projects.list('tenant-c1', { limit: 1, cursor: nextCursor! })).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+});
+
+describe('TaskRepository', () => {
+  it('creates tasks with status open by default and reads them back', async () => {
+    const project = await repos.projects.create('tenant-a', { name: 'With tasks' });
+    const task = await repos.tasks.create('tenant-a', project.id, { title: 'Write docs', dueDate: '2026-12-24' });
+    expect(task).toMatchObject({ projectId: project.id, title: 'Write docs', status: 'open', dueDate: '2026-12-24', version: 1 });
+    expect(await repos.tasks.get('tenant-a', project.id, task.id)).toEqual(task);
+  });
+
+  it('answers NotFound for a task of a missing project, or of a project of another tenant', async () => {
+    const project = await repos.projects.create('tenant-a', { name: 'Owner' });
+    const task = await repos.tasks.create('tenant-a', project.id, { title: 't' });
+    await expect(repos.tasks.create('tenant-a', '01890000-0000-7000-8000-000000000000', { title: 'x' })).rejects.toMatchObject({ entity: 'project' });
+    await expect(repos.tasks.get('tenant-b', project.id, task.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repos.tasks.list('tenant-b', project.id, { limit: 10 })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repos.tasks.update('tenant-b', project.id, task.id, { title: 'x' })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repos.tasks.delete('tenant-b', project.id, task.id)).rejects.toBeInstanceOf(NotFoundError);
+    await repos.projects.delete('tenant-a', project.id);
+    await expect(repos.tasks.get('tenant-a', project.id, task.id)).rejects.toMatchObject({ entity: 'project' });
+  });
+
+  it('serves ?status= from the status index and moves a task between statuses', async () => {
+    const project = await repos.projects.create('tenant-a', { name: 'Board' });
+    const a = await repos.tasks.create('tenant-a', project.id, { title: 'a' });
+    const b = await repos.tasks.create('tenant-a', project.id, { title: 'b', status: 'in_progress' });
+    const c = await repos.tasks.create('tenant-a', project.id, { title: 'c' });
+    await repos.tasks.update('tenant-a', project.id, c.id, { status: 'done' });
+    const ids = async (status?: 'open' | 'in_progress' | 'done') =>
+      (await repos.tasks.list('tenant-a', project.id, { limit: 100, status })).items.map((t) => t.id);
+    expect(await ids()).toEqual([a.id, b.id, c.id]);
+    expect(await ids('open')).toEqual([a.id]);
+    expect(await ids('in_progress')).toEqual([b.id]);
+    expect(await ids('done')).toEqual([c.id]);
+  });
+
+  it('pages a status list with cursors bound to that status', async () => {
+    const project = await repos.projects.create('tenant-a', { name: 'Many open' });
+    for (let i = 0; i < 3; i++) await repos.tasks.create('tenant-a', project.id, { title: `t${i}` });
+    const first = await repos.tasks.list('tenant-a', project.id, { limit: 2, status: 'open' });
+    expect(first.items).toHaveLength(2);
+    const second = await repos.tasks.list('tenant-a', project.id, { limit: 2, status: 'open', cursor: first.nextCursor! });
+    expect(second.items).toHaveLength(1);
+    expect(second.nextCursor).toBeNull();
+    await expect(repos.tasks.list('tenant-a', project.id, { limit: 2, status: 'done', cursor: first.nextCursor! })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(repos.tasks.list('tenant-a', project.id, { limit: 2, cursor: first.nextCursor! })).rejects.toBeInstanceOf(InvalidCursorError);
+  });
+
+  it('removes optional fields with null and honours the expected version', async () => {
+    const project = await repos.projects.create('tenant-a', { name: 'Edits' });
+    const task = await repos.tasks.create('tenant-a', project.id, { title: 't', description: 'd', dueDate: '2027-01-01' });
+    const updated = await repos.tasks.update('tenant-a', project.id, task.id, { description: null, dueDate: null, title: 'T' }, { expectedVersion: 1 });
+    expect(updated).toMatchObject({ title: 'T', version: 2 });
+    expect(updated).not.toHaveProperty('description');
+    expect(updated).not.toHaveProperty('dueDate');
+    await expect(repos.tasks.update('tenant-a', project.id, task.id, { title: 'x' }, { expectedVersion: 1 })).rejects.toBeInstanceOf(PreconditionFailedError);
+    await repos.tasks.delete('tenant-a', project.id, task.id, { expectedVersion: 2 });
+    await expect(repos.tasks.get('tenant-a', project.id, task.id)).rejects.toMatchObject({ entity: 'task' });
+  });
+
+  it('stores keys as the entity declarations say (single-table layout)', async () => {
+    const project = await repos.projects.create('tenant-keys', { name: 'Layout' });
+    const task = await repos.tasks.create('tenant-keys', project.id, { title: 't', status: 'done' });
+    const { Items = [] } = await database.client.send(
+      new QueryCommand({
+        TableName: database.tableName,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': 'pk' },
+        ExpressionAttributeValues: { ':pk': `TENANT#tenant-keys#PROJECT#${project.id}` },
+      }),
+    );
+    expect(Items).toHaveLength(1);
+    expect(Items[0]).toMatchObject({ sk: `TASK#${task.id}`, gsi1pk: `TENANT#tenant-keys#PROJECT#${project.id}#STATUS#done`, gsi1sk: `TASK#${task.id}`, entity: 'task' });
+  });
+});

@@ -1,0 +1,98 @@
+import { createServer, type Server } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startAuthGateway, type AuthGateway } from './gateway.js';
+import { loadLocalIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer } from './issuer.js';
+import { createVerifier } from './verify.js';
+
+let dir: string;
+let issuer: LocalIssuer;
+let upstream: Server;
+let gateway: AuthGateway;
+const received: { method?: string; url?: string; authorization?: string; body: string }[] = [];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gateway-'));
+  issuer = await loadLocalIssuer(dir);
+  // Prepare: an upstream that records what reaches it, standing in for sls offline.
+  upstream = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push({ method: req.method, url: req.url, authorization: req.headers.authorization, body });
+      res.writeHead(201, { 'content-type': 'application/json', etag: '"1"' });
+      res.end(JSON.stringify({ ok: true }));
+    });
+  });
+  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+  gateway = await startAuthGateway({
+    port: 0,
+    target: `http://127.0.0.1:${(upstream.address() as { port: number }).port}`,
+    verify: createVerifier({ jwks: issuer.jwks, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }),
+    jwks: issuer.jwks,
+    publicPaths: ['/health', '/docs/'],
+  });
+});
+afterAll(async () => {
+  await gateway.stop();
+  upstream.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('auth gateway', () => {
+  it('forwards a verified request unchanged, body and headers included', async () => {
+    const token = await issuer.sign({ subject: 'alice' });
+    const response = await fetch(`${gateway.url}/projects?limit=2`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: '{"name":"x"}',
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('etag')).toBe('"1"');
+    expect(received.at(-1)).toEqual({ method: 'POST', url: '/projects?limit=2', authorization: `Bearer ${token}`, body: '{"name":"x"}' });
+  });
+
+  it('answers 401 problem+json with a challenge and forwards nothing', async () => {
+    const before = received.length;
+    const expired = await issuer.sign({ subject: 'alice', expiresInSeconds: -1 });
+    for (const [authorization, challenge] of [
+      [undefined, /^Bearer$/],
+      ['Bearer nope', /error="invalid_request"/],
+      [`Bearer ${expired}`, /error="invalid_token", error_description="the token has expired"/],
+    ] as const) {
+      const response = await fetch(`${gateway.url}/projects`, { headers: authorization ? { authorization } : {} });
+      expect(response.status).toBe(401);
+      expect(response.headers.get('content-type')).toBe('application/problem+json');
+      expect(response.headers.get('www-authenticate')).toMatch(challenge);
+      expect(await response.json()).toMatchObject({ type: '/problems/unauthorized', status: 401, title: 'Unauthorized' });
+    }
+    expect(received.length).toBe(before);
+  });
+
+  it('lets public paths and CORS preflights through without a token, and serves the JWKS', async () => {
+    expect((await fetch(`${gateway.url}/health`)).status).toBe(201);
+    expect((await fetch(`${gateway.url}/docs/index.html`)).status).toBe(201);
+    expect((await fetch(`${gateway.url}/healthz`)).status).toBe(401);
+    expect((await fetch(`${gateway.url}/projects`, { method: 'OPTIONS' })).status).toBe(201);
+    const jwks = await fetch(`${gateway.url}/.well-known/jwks.json`);
+    expect(await jwks.json()).toEqual(issuer.jwks);
+  });
+
+  it('answers 503 problem+json while the API behind it is down', async () => {
+    const orphan = await startAuthGateway({
+      port: 0,
+      target: 'http://127.0.0.1:1',
+      verify: async () => ({}),
+      jwks: issuer.jwks,
+    });
+    try {
+      const response = await fetch(`${orphan.url}/projects`, { headers: { authorization: 'Bearer a.b.c' } });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+    } finally {
+      await orphan.stop();
+    }
+  });
+});

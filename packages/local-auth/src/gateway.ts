@@ -1,0 +1,108 @@
+// The local stand-in for API Gateway's JWT authorizer: an HTTP front on the API port that
+// verifies every protected request's bearer token, answers 401 problem+json with a
+// WWW-Authenticate challenge when it fails, and forwards the rest to `sls offline`.
+// Written here because serverless-offline decodes JWTs without checking their signature,
+// so on its own it would accept any forged token.
+import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { JSONWebKeySet } from 'jose';
+import { AuthenticationError, type Verifier } from './verify.js';
+
+export interface AuthGatewayOptions {
+  port: number;
+  host?: string;
+  /** Where sls offline listens, e.g. http://127.0.0.1:3010 */
+  target: string;
+  verify: Verifier;
+  /** Served at /.well-known/jwks.json, as an identity provider publishes its keys. */
+  jwks: JSONWebKeySet;
+  /** Paths that need no token (docs, health): exact match or prefix ending in '/'. */
+  publicPaths?: readonly string[];
+}
+
+export interface AuthGateway {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
+
+function unauthorized(res: ServerResponse, error: AuthenticationError) {
+  const body = JSON.stringify({
+    type: '/problems/unauthorized',
+    title: 'Unauthorized',
+    status: 401,
+    detail: `A valid bearer token is required: ${error.message}.`,
+  });
+  res.writeHead(401, {
+    'content-type': 'application/problem+json',
+    'www-authenticate': error.challenge,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+function badGateway(res: ServerResponse) {
+  if (res.headersSent) return res.destroy();
+  const body = JSON.stringify({ type: '/problems/service-unavailable', title: 'Service Unavailable', status: 503, detail: 'The API is not reachable yet: retry shortly.' });
+  res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+export async function startAuthGateway(options: AuthGatewayOptions): Promise<AuthGateway> {
+  const target = new URL(options.target);
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const isPublic = (path: string) => (options.publicPaths ?? []).some((p) => (p.endsWith('/') ? path.startsWith(p) : path === p));
+  const jwksBody = JSON.stringify(options.jwks);
+
+  const forward = (req: IncomingMessage, res: ServerResponse) => {
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !HOP_BY_HOP.has(name)));
+    const upstream = httpRequest(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent },
+      (reply) => {
+        const replyHeaders = Object.fromEntries(Object.entries(reply.headers).filter(([name]) => !HOP_BY_HOP.has(name)));
+        res.writeHead(reply.statusCode ?? 502, replyHeaders);
+        reply.pipe(res);
+      },
+    );
+    upstream.on('error', () => badGateway(res));
+    req.pipe(upstream);
+  };
+
+  const server: Server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (path === '/.well-known/jwks.json' && req.method === 'GET') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(jwksBody) });
+      res.end(jwksBody);
+      return;
+    }
+    if (req.method === 'OPTIONS' || isPublic(path)) return forward(req, res);
+    options.verify(req.headers.authorization).then(
+      () => forward(req, res),
+      (error: unknown) => {
+        if (error instanceof AuthenticationError) {
+          req.resume();
+          unauthorized(res, error);
+        } else badGateway(res);
+      },
+    );
+  });
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject).listen(options.port, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    async stop() {
+      agent.destroy();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,12 @@
+// @app/local-dynamodb: an embedded DynamoDB (dynalite) for local runs and tests, with the
+// tables taken from serverless.yml.
+export { startLocalDynamoDB, LocalDynamoDBPortInUseError, LocalDynamoDBDataDirInUseError } from './server.js';
+export type { LocalDynamoDB, LocalDynamoDBOptions } from './server.js';
+export { readTableDefinitions, tableDefinitionsFromYaml, toTableDefinition } from './table-definition.js';
+export type { ReadTableOptions, TableDefinition } from './table-definition.js';
+export { ensureTables, ensureTablesAt, createDynamoDBClient } from './ensure-tables.js';
+export type { EnsureTableResult, EnsureTablesOptions } from './ensure-tables.js';
+export { parseServerlessYaml, resolveVariables } from './serverless-yaml.js';
+export type { VariableContext } from './serverless-yaml.js';
+export { runDbCli, inMemoryRequested } from './cli.js';
+export type { DbCliOptions } from './cli.js';

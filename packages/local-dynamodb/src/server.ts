@@ -1,0 +1,176 @@
+// The HTTP front: dynalite (DynamoDB's API over LevelDB) in this process, on loopback.
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import type { Server } from 'node:http';
+import { createServer } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
+import { ensureTablesAt } from './ensure-tables.js';
+import type { EnsureTableResult } from './ensure-tables.js';
+import type { TableDefinition } from './table-definition.js';
+
+interface DynaliteOptions {
+  path?: string;
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+}
+// dynalite is CommonJS without types. Typing it here rather than in an ambient .d.ts
+// keeps packages that compile this source (the `source` condition) free of extra setup.
+const require = createRequire(import.meta.url);
+const dynalite = require('dynalite') as (options: DynaliteOptions) => Server;
+
+interface LevelStore {
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+// dynalite's own LevelDB binding, to see whether another process holds the store.
+const { Level } = createRequire(require.resolve('dynalite'))('level') as { Level: new (path: string) => LevelStore };
+
+export interface LocalDynamoDBOptions {
+  /** Default 8000; `0` picks any free port. */
+  port?: number;
+  /** Default `127.0.0.1`: a development database never listens beyond loopback unless asked. */
+  host?: string;
+  /** Keep the data in a LevelDB store in this directory; in memory when undefined. */
+  dataDir?: string;
+  /** Tables to create (or bring up to date) before the returned promise resolves. */
+  tables?: readonly TableDefinition[];
+  /** How long tables stay CREATING/DELETING/UPDATING; default 0 (ACTIVE at once). */
+  createTableMs?: number;
+  deleteTableMs?: number;
+  updateTableMs?: number;
+  /** Named in the port-in-use message as the way to pick another port; default `DB_PORT`. */
+  portEnvName?: string;
+  /** Where table warnings go; default `console.warn`. */
+  warn?: (message: string) => void;
+}
+
+export interface LocalDynamoDB {
+  endpoint: string;
+  port: number;
+  /** What happened to each of `options.tables`. */
+  tables: EnsureTableResult[];
+  /** Closes the server, its open connections and the data store; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export class LocalDynamoDBPortInUseError extends Error {
+  readonly code = 'EADDRINUSE';
+  readonly port: number;
+  readonly host: string;
+
+  constructor(port: number, host: string, envName = 'DB_PORT') {
+    super(`port ${port} on ${host} is already in use: stop the other process or set ${envName}`);
+    this.name = 'LocalDynamoDBPortInUseError';
+    this.port = port;
+    this.host = host;
+  }
+}
+
+export class LocalDynamoDBDataDirInUseError extends Error {
+  readonly dataDir: string;
+
+  constructor(dataDir: string) {
+    super(`data directory ${dataDir} is already used by another running DynamoDB (npm run db or npm start?): stop it or use another directory`);
+    this.name = 'LocalDynamoDBDataDirInUseError';
+    this.dataDir = dataDir;
+  }
+}
+
+function listen(server: NetServer, port: number, host: string): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const onError = (error: Error): void => {
+      server.off('listening', onListening);
+      reject(error);
+    };
+    const onListening = (): void => {
+      server.off('error', onError);
+      resolvePromise();
+    };
+    server.once('error', onError).once('listening', onListening).listen(port, host);
+  });
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    // Past a grace period, cut connections still busy so stop() never hangs.
+    const force = setTimeout(() => server.closeAllConnections(), 1_000).unref();
+    // dynalite's close() also closes its LevelDB store once the server has closed.
+    server.close((error) => {
+      clearTimeout(force);
+      if (error) reject(error);
+      else resolvePromise();
+    });
+    // SDK clients keep their sockets alive; close() alone would wait for them.
+    server.closeIdleConnections();
+  });
+}
+
+// dynalite would open a locked store without a word and then crash on the first request.
+async function isStoreLocked(path: string): Promise<boolean> {
+  const store = new Level(path);
+  try {
+    await store.open();
+    return false;
+  } catch (error) {
+    if ((error as { cause?: { code?: string } }).cause?.code === 'LEVEL_LOCKED') return true;
+    throw error;
+  } finally {
+    await store.close();
+  }
+}
+
+async function isPortTaken(port: number, host: string): Promise<boolean> {
+  const probe = createServer();
+  try {
+    await listen(probe, port, host);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') return true;
+    throw error;
+  }
+  await new Promise((resolvePromise) => probe.close(resolvePromise));
+  return false;
+}
+
+/** Starts dynalite on `host:port` and creates `options.tables`. */
+export async function startLocalDynamoDB(options: LocalDynamoDBOptions = {}): Promise<LocalDynamoDB> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? 8000;
+  const path = options.dataDir === undefined ? undefined : resolve(options.dataDir);
+  if (path) {
+    await mkdir(path, { recursive: true });
+    if (await isStoreLocked(path)) {
+      // Most often the other process is another copy of us: the port says it best.
+      if (port !== 0 && (await isPortTaken(port, host))) throw new LocalDynamoDBPortInUseError(port, host, options.portEnvName);
+      throw new LocalDynamoDBDataDirInUseError(path);
+    }
+  }
+  const server = dynalite({
+    ...(path ? { path } : {}),
+    createTableMs: options.createTableMs ?? 0,
+    deleteTableMs: options.deleteTableMs ?? 0,
+    updateTableMs: options.updateTableMs ?? 0,
+  });
+  try {
+    await listen(server, port, host);
+  } catch (error) {
+    // dynalite opened its store on creation but closes it only from close(), which
+    // needs a listening server: listen anywhere on loopback briefly to release it,
+    // so the same dataDir can be used again in this process.
+    await listen(server, 0, '127.0.0.1').then(() => close(server)).catch(() => undefined);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new LocalDynamoDBPortInUseError(port, host, options.portEnvName);
+    throw error;
+  }
+  const actualPort = (server.address() as AddressInfo).port;
+  const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => (stopping ??= close(server));
+  try {
+    const tables = options.tables?.length ? await ensureTablesAt(endpoint, options.tables, { warn: options.warn }) : [];
+    return { endpoint, port: actualPort, tables, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

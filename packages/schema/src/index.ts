@@ -1,0 +1,3 @@
+export * from './schemas.js';
+export type * from './types.js';
+export * from './validate.js';

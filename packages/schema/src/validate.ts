@@ -1,0 +1,127 @@
+// Typed wrappers around the build-time validators, mapping ajv errors to client-facing issues
+// whose pointers (RFC 6901) address the whole request document `{ body, query }`.
+import type { ErrorObject } from 'ajv';
+import * as compiled from './generated/validators.js';
+import type { StandaloneValidator } from './generated/validators.js';
+import {
+  CURSOR_PATTERN,
+  LIMIT_PATTERN,
+  ListQuerySchema,
+  NON_BLANK_PATTERN,
+  PROJECT_READ_ONLY_FIELDS,
+  TASK_READ_ONLY_FIELDS,
+} from './schemas.js';
+import type {
+  ListQuery,
+  Problem,
+  Project,
+  ProjectCreate,
+  ProjectUpdate,
+  Task,
+  TaskCreate,
+  TaskStatus,
+  TaskUpdate,
+} from './types.js';
+
+export type ValidationIssue = { pointer: string; message: string };
+export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: ValidationIssue[] };
+export type RequestLocation = 'body' | 'query';
+export type ListParams = { limit: number; cursor?: string; status?: TaskStatus };
+
+export const DEFAULT_LIST_LIMIT = Number(ListQuerySchema.properties.limit.default);
+
+// ajv would quote the regular expression; say what it means instead.
+const PATTERN_MESSAGES: Record<string, string> = {
+  [NON_BLANK_PATTERN]: 'must contain a non-whitespace character',
+  [LIMIT_PATTERN]: 'must be an integer from 1 to 100',
+  [CURSOR_PATTERN]: 'must be a cursor returned by a previous page',
+};
+
+/** Escapes one reference token of a JSON Pointer (RFC 6901 section 3). */
+export function escapePointerToken(token: string): string {
+  return token.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+/**
+ * Maps ajv errors to issues under `/<location>`. `readOnlyFields` are the server-managed fields
+ * of the resource, so that trying to set one gets a more helpful message than "unknown".
+ * Messages never echo the offending value. Sorted by pointer (stably), without duplicates.
+ */
+export function toValidationIssues(
+  errors: readonly ErrorObject[],
+  location: RequestLocation,
+  readOnlyFields: readonly string[] = [],
+): ValidationIssue[] {
+  const seen = new Set<string>();
+  const issues: ValidationIssue[] = [];
+  for (const error of errors) {
+    const issue = toIssue(error, `/${location}${error.instancePath}`, readOnlyFields);
+    const key = `${issue.pointer}\n${issue.message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      issues.push(issue);
+    }
+  }
+  return issues.sort((a, b) => (a.pointer < b.pointer ? -1 : a.pointer > b.pointer ? 1 : 0));
+}
+
+function toIssue(error: ErrorObject, pointer: string, readOnlyFields: readonly string[]): ValidationIssue {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required':
+      return { pointer: `${pointer}/${escapePointerToken(String(params.missingProperty))}`, message: 'is required' };
+    case 'additionalProperties': {
+      const property = String(params.additionalProperty);
+      // Only top-level fields belong to the resource; nested objects have no read-only fields.
+      const readOnly = error.instancePath === '' && readOnlyFields.includes(property);
+      return {
+        pointer: `${pointer}/${escapePointerToken(property)}`,
+        message: readOnly ? 'is read-only and cannot be set' : 'is not a recognised property',
+      };
+    }
+    case 'enum':
+      return { pointer, message: `must be equal to one of the allowed values: ${(params.allowedValues as unknown[]).join(', ')}` };
+    case 'pattern':
+      return { pointer, message: PATTERN_MESSAGES[String(params.pattern)] ?? 'must match the required pattern' };
+    case 'minProperties':
+      return { pointer, message: params.limit === 1 ? 'must have at least one property' : `must have at least ${String(params.limit)} properties` };
+    default:
+      return { pointer, message: error.message ?? 'is invalid' };
+  }
+}
+
+function bodyValidator<T>(validate: StandaloneValidator, readOnlyFields: readonly string[] = []) {
+  return (input: unknown): ValidationResult<T> =>
+    validate(input)
+      ? { ok: true, value: input as T }
+      : { ok: false, errors: toValidationIssues(validate.errors ?? [], 'body', readOnlyFields) };
+}
+
+// Request bodies: the input is returned as-is (never copied, defaulted or trimmed).
+export const validateProjectCreate = bodyValidator<ProjectCreate>(compiled.ProjectCreate, PROJECT_READ_ONLY_FIELDS);
+export const validateProjectUpdate = bodyValidator<ProjectUpdate>(compiled.ProjectUpdate, PROJECT_READ_ONLY_FIELDS);
+export const validateTaskCreate = bodyValidator<TaskCreate>(compiled.TaskCreate, TASK_READ_ONLY_FIELDS);
+export const validateTaskUpdate = bodyValidator<TaskUpdate>(compiled.TaskUpdate, TASK_READ_ONLY_FIELDS);
+// Response bodies, for contract tests.
+export const validateProject = bodyValidator<Project>(compiled.Project);
+export const validateTask = bodyValidator<Task>(compiled.Task);
+export const validateProblem = bodyValidator<Problem>(compiled.Problem);
+
+/**
+ * Validates and parses a list route's query string (API Gateway passes `null` when there is
+ * none). `status` is only a recognised parameter where `allowStatus` is set (task lists).
+ */
+export function parseListQuery(
+  query: Readonly<Record<string, string | undefined>> | null | undefined,
+  options: { allowStatus: boolean },
+): ValidationResult<ListParams> {
+  // Absent values are not parameters; Object.fromEntries defines `__proto__` as a plain key.
+  const present = Object.fromEntries(Object.entries(query ?? {}).filter(([, value]) => value !== undefined));
+  const validate = options.allowStatus ? compiled.ListQuery : compiled.ProjectListQuery;
+  if (!validate(present)) return { ok: false, errors: toValidationIssues(validate.errors ?? [], 'query') };
+  const { limit, cursor, status } = present as ListQuery;
+  const value: ListParams = { limit: limit === undefined ? DEFAULT_LIST_LIMIT : Number(limit) };
+  if (cursor !== undefined) value.cursor = cursor;
+  if (status !== undefined) value.status = status;
+  return { ok: true, value };
+}

@@ -1,0 +1,11 @@
+import { validateProjectCreate } from '@app/schema';
+import { etagOf } from '../../http/etag.js';
+import { json } from '../../http/response.js';
+import { route } from '../../http/route.js';
+import { getRepositories } from '../../repositories.js';
+
+/** POST /projects */
+export const handler = route({ body: validateProjectCreate }, async ({ identity, body }) => {
+  const project = await getRepositories().projects.create(identity.tenantId, body);
+  return json(201, project, { location: `/projects/${project.id}`, etag: etagOf(project) });
+});

@@ -1,0 +1,9 @@
+import { createRepositories, type Repositories } from '@app/data';
+
+let repositories: Repositories | undefined;
+
+/** Built on first use and kept for the life of the Lambda environment. */
+export function getRepositories(): Repositories {
+  repositories ??= createRepositories();
+  return repositories;
+}

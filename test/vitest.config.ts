@@ -1,0 +1,10 @@
+import { defineConfig, mergeConfig } from 'vitest/config';
+import { sharedConfig } from '../vitest.shared.ts';
+
+// End-to-end suites boot whole stacks (processes, ports): one file at a time on 2 cores.
+export default mergeConfig(
+  sharedConfig,
+  defineConfig({
+    test: { fileParallelism: false, testTimeout: 120_000, hookTimeout: 240_000 },
+  }),
+);
