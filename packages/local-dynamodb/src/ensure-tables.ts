@@ -28,6 +28,12 @@ export interface EnsureTableResult {
   missingIndexes: string[];
   /** What happened to the TimeToLiveSpecification, when the definition has one. */
   timeToLive?: 'enabled' | 'disabled' | 'unchanged' | 'unsupported';
+  /**
+   * What happened to the StreamSpecification of an existing table, when the definition
+   * enables a stream: `enabled` (added now), `unchanged`, `mismatch` (a stream of another
+   * view type is on; a warning was given) or `unsupported` (the endpoint has no streams).
+   */
+  stream?: 'enabled' | 'unchanged' | 'mismatch' | 'unsupported';
 }
 
 const errorName = (error: unknown): string | undefined => (error instanceof Error ? error.name : undefined);
@@ -101,10 +107,42 @@ async function applyTimeToLive(client: DynamoDBClient, definition: TableDefiniti
     await client.send(new UpdateTimeToLiveCommand({ TableName: definition.tableName, TimeToLiveSpecification: wanted }));
     return wanted.Enabled ? 'enabled' : 'disabled';
   } catch (error) {
-    // dynalite has no UpdateTimeToLive; expiry is not needed to run locally.
+    // Plain dynalite has no UpdateTimeToLive; expiry is not needed to run locally.
     if (errorName(error) === 'UnknownOperationException') return 'unsupported';
     throw error;
   }
+}
+
+/**
+ * Turns on the stream of a table created before its definition had one (a data folder
+ * from an older run). A stream of another view type cannot be changed in place: warn.
+ */
+async function applyStream(
+  client: DynamoDBClient,
+  definition: TableDefinition,
+  table: TableDescription,
+  options: Required<EnsureTablesOptions>,
+): Promise<EnsureTableResult['stream']> {
+  const wanted = definition.createTable.StreamSpecification;
+  if (!wanted?.StreamEnabled) return undefined;
+  const current = table.StreamSpecification;
+  if (current?.StreamEnabled) {
+    if (current.StreamViewType === wanted.StreamViewType) return 'unchanged';
+    options.warn(
+      `table ${definition.tableName}: its stream is ${current.StreamViewType}, the definition asks for ${wanted.StreamViewType}; ` +
+        'disable and re-enable the stream (or delete the local data directory) to change it',
+    );
+    return 'mismatch';
+  }
+  try {
+    await client.send(new UpdateTableCommand({ TableName: definition.tableName, StreamSpecification: wanted }));
+  } catch (error) {
+    // Plain dynalite rejects an UpdateTable that only changes the stream.
+    if (errorName(error) === 'ValidationException' && /At least one of/.test((error as Error).message)) return 'unsupported';
+    throw error;
+  }
+  await waitUntilActive(client, definition.tableName, options.timeoutMs);
+  return 'enabled';
 }
 
 async function ensureTable(client: DynamoDBClient, definition: TableDefinition, options: Required<EnsureTablesOptions>): Promise<EnsureTableResult> {
@@ -120,13 +158,15 @@ async function ensureTable(client: DynamoDBClient, definition: TableDefinition, 
   }
   const table = await waitUntilActive(client, definition.tableName, options.timeoutMs);
   const indexes = action === 'created' ? { addedIndexes: [], missingIndexes: [] } : await addMissingIndexes(client, definition, table, options);
+  const stream = action === 'created' ? undefined : await applyStream(client, definition, table, options);
   const timeToLive = await applyTimeToLive(client, definition);
-  return { tableName: definition.tableName, action, ...indexes, ...(timeToLive ? { timeToLive } : {}) };
+  return { tableName: definition.tableName, action, ...indexes, ...(stream ? { stream } : {}), ...(timeToLive ? { timeToLive } : {}) };
 }
 
 /**
- * Creates each table that is missing and adds missing global secondary indexes to the
- * ones that exist (items are never touched). Idempotent; resolves once all are ACTIVE.
+ * Creates each table that is missing and adds missing global secondary indexes and a
+ * missing stream to the ones that exist (items are never touched); applies the TTL
+ * setting. Idempotent; resolves once all are ACTIVE.
  */
 export async function ensureTables(
   client: DynamoDBClient,

@@ -57,7 +57,7 @@ describe('startLocalDynamoDB', () => {
     // Assess
     expect(db.endpoint).toBe(`http://127.0.0.1:${db.port}`);
     expect(db.port).toBeGreaterThan(0);
-    expect(db.tables).toEqual([{ tableName: TABLE, action: 'created', addedIndexes: [], missingIndexes: [], timeToLive: 'unsupported' }]);
+    expect(db.tables).toEqual([{ tableName: TABLE, action: 'created', addedIndexes: [], missingIndexes: [], timeToLive: 'enabled' }]);
     const { Table } = await clientFor(db).send(new DescribeTableCommand({ TableName: TABLE }));
     expect(Table?.TableStatus).toBe('ACTIVE');
     expect(Table?.KeySchema).toEqual([
@@ -166,7 +166,7 @@ describe('ensureTables', () => {
 
     // Assess
     for (const results of [first, second]) {
-      expect(results).toEqual([{ tableName: TABLE, action: 'existing', addedIndexes: [], missingIndexes: [], timeToLive: 'unsupported' }]);
+      expect(results).toEqual([{ tableName: TABLE, action: 'existing', addedIndexes: [], missingIndexes: [], stream: 'unchanged', timeToLive: 'unchanged' }]);
     }
     expect((await client.send(new ListTablesCommand({}))).TableNames).toEqual([TABLE]);
     expect(await getItem(client)).toEqual(item);

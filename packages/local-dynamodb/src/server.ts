@@ -1,30 +1,26 @@
-// The HTTP front: dynalite (DynamoDB's API over LevelDB) in this process, on loopback.
+// startLocalDynamoDB: the embedded DynamoDB on one HTTP endpoint. dynalite (DynamoDB's
+// API over LevelDB) runs in this process behind our front (front.ts), which adds
+// DynamoDB Streams, transactions, TTL and ReturnValuesOnConditionCheckFailure.
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo, Server as NetServer } from 'node:net';
+import { createEngine } from './engine.js';
+import type { Engine } from './engine.js';
 import { ensureTablesAt } from './ensure-tables.js';
 import type { EnsureTableResult } from './ensure-tables.js';
+import { createFront } from './front.js';
 import type { TableDefinition } from './table-definition.js';
-
-interface DynaliteOptions {
-  path?: string;
-  createTableMs?: number;
-  deleteTableMs?: number;
-  updateTableMs?: number;
-}
-// dynalite is CommonJS without types. Typing it here rather than in an ambient .d.ts
-// keeps packages that compile this source (the `source` condition) free of extra setup.
-const require = createRequire(import.meta.url);
-const dynalite = require('dynalite') as (options: DynaliteOptions) => Server;
+import { Maintenance } from './ttl.js';
 
 interface LevelStore {
   open(): Promise<void>;
   close(): Promise<void>;
 }
 // dynalite's own LevelDB binding, to see whether another process holds the store.
+const require = createRequire(import.meta.url);
 const { Level } = createRequire(require.resolve('dynalite'))('level') as { Level: new (path: string) => LevelStore };
 
 export interface LocalDynamoDBOptions {
@@ -44,6 +40,18 @@ export interface LocalDynamoDBOptions {
   portEnvName?: string;
   /** Where table warnings go; default `console.warn`. */
   warn?: (message: string) => void;
+  /**
+   * How often expired TTL items are deleted (and stream records older than 24 hours
+   * trimmed); default 5000 ms. `0` turns the background sweep off.
+   */
+  ttlSweepIntervalMs?: number;
+  /**
+   * The engine's clock in epoch milliseconds (TTL expiry, stream retention, iterator
+   * and ClientRequestToken expiry); default `Date.now`. Lets tests move time.
+   */
+  now?: () => number;
+  /** Where unexpected errors (a failed background sweep...) go; default `console.error`. */
+  onError?: (error: unknown) => void;
 }
 
 export interface LocalDynamoDB {
@@ -51,6 +59,8 @@ export interface LocalDynamoDB {
   port: number;
   /** What happened to each of `options.tables`. */
   tables: EnsureTableResult[];
+  /** Runs the TTL sweep and stream retention now (they also run every `ttlSweepIntervalMs`). */
+  sweep(): Promise<void>;
   /** Closes the server, its open connections and the data store; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -96,7 +106,6 @@ function close(server: Server): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     // Past a grace period, cut connections still busy so stop() never hangs.
     const force = setTimeout(() => server.closeAllConnections(), 1_000).unref();
-    // dynalite's close() also closes its LevelDB store once the server has closed.
     server.close((error) => {
       clearTimeout(force);
       if (error) reject(error);
@@ -105,6 +114,12 @@ function close(server: Server): Promise<void> {
     // SDK clients keep their sockets alive; close() alone would wait for them.
     server.closeIdleConnections();
   });
+}
+
+/** Waits for writes in flight, then closes the LevelDB store (releasing a data folder). */
+async function closeEngine(engine: Engine): Promise<void> {
+  await engine.committer.drain();
+  await engine.store.db.close();
 }
 
 // dynalite would open a locked store without a word and then crash on the first request.
@@ -133,11 +148,12 @@ async function isPortTaken(port: number, host: string): Promise<boolean> {
   return false;
 }
 
-/** Starts dynalite on `host:port` and creates `options.tables`. */
+/** Starts the embedded DynamoDB on `host:port` and creates `options.tables`. */
 export async function startLocalDynamoDB(options: LocalDynamoDBOptions = {}): Promise<LocalDynamoDB> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 8000;
   const path = options.dataDir === undefined ? undefined : resolve(options.dataDir);
+  const onError = options.onError ?? ((error: unknown) => console.error('[local-dynamodb]', error));
   if (path) {
     await mkdir(path, { recursive: true });
     if (await isStoreLocked(path)) {
@@ -146,29 +162,36 @@ export async function startLocalDynamoDB(options: LocalDynamoDBOptions = {}): Pr
       throw new LocalDynamoDBDataDirInUseError(path);
     }
   }
-  const server = dynalite({
+  const engine = await createEngine({
     ...(path ? { path } : {}),
     createTableMs: options.createTableMs ?? 0,
     deleteTableMs: options.deleteTableMs ?? 0,
     updateTableMs: options.updateTableMs ?? 0,
+    clock: options.now ?? Date.now,
   });
+  const server = createFront(engine, onError);
   try {
     await listen(server, port, host);
   } catch (error) {
-    // dynalite opened its store on creation but closes it only from close(), which
-    // needs a listening server: listen anywhere on loopback briefly to release it,
-    // so the same dataDir can be used again in this process.
-    await listen(server, 0, '127.0.0.1').then(() => close(server)).catch(() => undefined);
+    // Release the store, so the same dataDir can be used again in this process.
+    await closeEngine(engine).catch(() => undefined);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new LocalDynamoDBPortInUseError(port, host, options.portEnvName);
     throw error;
   }
+  const maintenance = new Maintenance(engine, options.ttlSweepIntervalMs ?? 5_000, onError);
+  maintenance.start();
   const actualPort = (server.address() as AddressInfo).port;
   const endpoint = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
   let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => (stopping ??= close(server));
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await close(server);
+      await maintenance.stop();
+      await closeEngine(engine);
+    })());
   try {
     const tables = options.tables?.length ? await ensureTablesAt(endpoint, options.tables, { warn: options.warn }) : [];
-    return { endpoint, port: actualPort, tables, stop };
+    return { endpoint, port: actualPort, tables, sweep: () => maintenance.run(), stop };
   } catch (error) {
     await stop();
     throw error;
