@@ -2,13 +2,16 @@
  * The single-table design, declared as data: each entity names the attributes that make
  * up its keys. Nothing else in the package spells a key by hand.
  *
- *   entity   pk                                  sk                  gsi1pk                                         gsi1sk
- *   project  TENANT#<tenantId>                   PROJECT#<projectId>
- *   task     TENANT#<tenantId>#PROJECT#<projectId> TASK#<taskId>      TENANT#<tenantId>#PROJECT#<projectId>#STATUS#<status>  TASK#<taskId>
+ *   entity    pk                                     sk                                gsi1pk / gsi1sk
+ *   project   TENANT#<tenantId>                      PROJECT#<projectId>
+ *   cleanup   TENANT#<tenantId>                      CLEANUP#<projectId>
+ *   task      TENANT#<tenantId>#PROJECT#<projectId>  TASK#<taskId>                     ...#STATUS#<status> / TASK#<taskId>
+ *   activity  TENANT#<tenantId>#PROJECT#<projectId>  ACTIVITY#<occurredAt>#<eventId>
  *
- * A tenant's projects are one partition (GET /projects is one Query); a project's tasks are
- * another (GET /projects/{id}/tasks), and gsi1 serves the same list filtered by status.
- * Ids are UUIDv7, so sort keys, and therefore lists, follow creation order.
+ * A tenant's projects are one partition (GET /projects is one Query); a project's tasks and
+ * activity are another (GET /projects/{id}/tasks, /activity), so deleting a project means
+ * emptying one partition. gsi1 serves the task list filtered by status. Ids are UUIDv7, so
+ * sort keys, and therefore lists, follow creation order; activity sorts by commit time.
  */
 
 /** A key is a list of segments: a literal label, or the name of an attribute to put in. */
@@ -49,6 +52,26 @@ export const taskEntity = {
   },
   mutable: ['title', 'description', 'status', 'dueDate'],
 } as const satisfies EntityDefinition<'tenantId' | 'projectId' | 'taskId' | 'status'>;
+
+/** Written by the stream consumer; the entry's key is derived from the stream record, so a replay writes nothing new. */
+export const activityEntity = {
+  name: 'activity',
+  keys: {
+    pk: [label('TENANT'), attr('tenantId'), label('PROJECT'), attr('projectId')],
+    sk: [label('ACTIVITY'), attr('occurredAt'), attr('eventId')],
+  },
+  mutable: [],
+} as const satisfies EntityDefinition<'tenantId' | 'projectId' | 'occurredAt' | 'eventId'>;
+
+/** Progress of the asynchronous deletion of a deleted project's partition. */
+export const cleanupEntity = {
+  name: 'cleanup',
+  keys: {
+    pk: [label('TENANT'), attr('tenantId')],
+    sk: [label('CLEANUP'), attr('projectId')],
+  },
+  mutable: [],
+} as const satisfies EntityDefinition<'tenantId' | 'projectId'>;
 
 export const TABLE_INDEXES = {
   byStatus: { name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk' },

@@ -1,12 +1,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { getDocumentClient } from './client.js';
 import { createCursorCodec } from './cursor.js';
+import { ActivityRepository } from './repositories/activity.js';
 import { ProjectRepository } from './repositories/projects.js';
 import { TaskRepository } from './repositories/tasks.js';
 
 export { clientOptionsFromEnv, createDocumentClient, getDocumentClient, type ClientOptions } from './client.js';
 export { createCursorCodec, type CursorCodec, type PageKey } from './cursor.js';
-export { composeKey, keyPrefix, projectEntity, taskEntity, TABLE_INDEXES, type EntityDefinition } from './entities.js';
+export { activityEntity, cleanupEntity, composeKey, keyPrefix, projectEntity, taskEntity, TABLE_INDEXES, type EntityDefinition } from './entities.js';
+export { ProjectionWriter, type ActivityChange, type ApplyResult, type CountsDelta } from './projections.js';
+export { ActivityRepository } from './repositories/activity.js';
 export { ConflictError, DataError, InvalidCursorError, NotFoundError, PreconditionFailedError } from './errors.js';
 export { ProjectRepository, type WriteOptions } from './repositories/projects.js';
 export { TaskRepository } from './repositories/tasks.js';
@@ -15,6 +18,7 @@ export type { Page, TableContext } from './table.js';
 export interface Repositories {
   projects: ProjectRepository;
   tasks: TaskRepository;
+  activity: ActivityRepository;
 }
 
 export interface RepositoryConfig {
@@ -22,6 +26,7 @@ export interface RepositoryConfig {
   tableName?: string;
   cursorSecret?: string;
   now?: () => Date;
+  requestId?: () => string | undefined;
 }
 
 function required(name: string, value: string | undefined): string {
@@ -36,7 +41,8 @@ export function createRepositories(config: RepositoryConfig = {}): Repositories 
     tableName: config.tableName ?? required('TABLE_NAME', process.env.TABLE_NAME),
     cursors: createCursorCodec(config.cursorSecret ?? required('CURSOR_SECRET', process.env.CURSOR_SECRET)),
     now: config.now,
+    requestId: config.requestId,
   };
   const projects = new ProjectRepository(ctx);
-  return { projects, tasks: new TaskRepository(ctx, projects) };
+  return { projects, tasks: new TaskRepository(ctx, projects), activity: new ActivityRepository(ctx, projects) };
 }

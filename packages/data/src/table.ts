@@ -9,8 +9,13 @@ export interface TableContext {
   client: DynamoDBDocumentClient;
   tableName: string;
   cursors: CursorCodec;
-  /** Clock and id source, injectable so tests can pin them. */
+  /** Clock, injectable so tests can pin it. */
   now?: () => Date;
+  /**
+   * The id of the request being served, stamped on every item it writes (`lastRequestId`)
+   * so that the stream consumer can log which request caused a change.
+   */
+  requestId?: () => string | undefined;
 }
 
 export type Item = Record<string, NativeAttributeValue>;
@@ -98,6 +103,8 @@ export interface PageQuery {
   keyAttributes: readonly string[];
   limit: number;
   cursor?: string;
+  /** Newest (highest sort key) first. */
+  descending?: boolean;
 }
 
 /**
@@ -117,6 +124,7 @@ export async function queryPage(ctx: TableContext, q: PageQuery): Promise<Page<I
       ...expr.attributes,
       ExclusiveStartKey: exclusiveStartKey,
       Limit: q.limit + 1,
+      ScanIndexForward: !q.descending,
       ConsistentRead: q.indexName ? undefined : true,
     }),
   );
@@ -137,6 +145,8 @@ interface ItemRef {
 
 /** Put an item that must not exist yet (ids are fresh, so a clash is a real conflict). */
 export async function putNew(ctx: TableContext, ref: ItemRef, item: Item): Promise<void> {
+  const requestId = ctx.requestId?.();
+  if (requestId) item = { ...item, lastRequestId: requestId };
   const expr = new ExpressionBuilder();
   try {
     await ctx.client.send(
@@ -171,7 +181,9 @@ export async function updateVersioned(
 ): Promise<Item> {
   const expr = new ExpressionBuilder();
   const { set, remove } = mergePatchClauses(expr, ref.patch, ref.mutable);
-  for (const [attribute, value] of Object.entries(ref.derived ?? {})) set.push(`${expr.name(attribute)} = ${expr.value(value)}`);
+  const requestId = ctx.requestId?.();
+  const derived = { ...ref.derived, ...(requestId ? { lastRequestId: requestId } : {}) };
+  for (const [attribute, value] of Object.entries(derived)) set.push(`${expr.name(attribute)} = ${expr.value(value)}`);
   set.push(`${expr.name('updatedAt')} = ${expr.value((ctx.now?.() ?? new Date()).toISOString())}`);
   set.push(`${expr.name('version')} = ${expr.name('version')} + ${expr.value(1)}`);
   const condition = versionCondition(expr, ref.expectedVersion);

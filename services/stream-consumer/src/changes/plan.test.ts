@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { projectImage, streamRecord, taskImage } from '../../test/stream-events.js';
+import { decodeRecord, PoisonRecordError } from './decode.js';
+import { planChange } from './plan.js';
+
+const plan = (...args: Parameters<typeof streamRecord>) => planChange(decodeRecord(streamRecord(...args)));
+
+describe('planChange: tasks', () => {
+  it('counts a created task and records task.created', () => {
+    const task = taskImage('t1', 'p1', 'k1', { title: 'Write', status: 'in_progress', updatedAt: '2026-02-01T10:00:00.000Z' });
+    const effect = plan('INSERT', { new: task });
+    expect(effect).toMatchObject({
+      type: 'record',
+      tenantId: 't1',
+      projectId: 'p1',
+      counts: { total: 1, in_progress: 1 },
+      activity: { type: 'task.created', taskId: 'k1', title: 'Write', occurredAt: '2026-02-01T10:00:00.000Z' },
+      orphan: { pk: 'TENANT#t1#PROJECT#p1', sk: 'TASK#k1' },
+    });
+  });
+
+  it('moves one count between statuses and lists every changed field with before and after', () => {
+    const before = taskImage('t1', 'p1', 'k1', { status: 'open', dueDate: '2027-01-01' });
+    const after = { ...before, status: 'done', title: 'Renamed', dueDate: undefined, updatedAt: '2026-02-02T00:00:00.000Z', version: 2 };
+    const effect = plan('MODIFY', { old: before, new: after });
+    expect(effect).toMatchObject({
+      type: 'record',
+      counts: { open: -1, done: 1 },
+      activity: {
+        type: 'task.updated',
+        title: 'Renamed',
+        changes: { status: { from: 'open', to: 'done' }, title: { from: 'Task', to: 'Renamed' }, dueDate: { from: '2027-01-01', to: null } },
+      },
+    });
+  });
+
+  it('ignores a modification that changes no tracked field (e.g. only version and updatedAt)', () => {
+    const before = taskImage('t1', 'p1', 'k1');
+    expect(plan('MODIFY', { old: before, new: { ...before, version: 2, updatedAt: '2026-03-01T00:00:00.000Z' } })).toEqual({ type: 'none', reason: 'no tracked field changed' });
+  });
+
+  it('uncounts a deleted task, dated no earlier than its last write', () => {
+    const task = taskImage('t1', 'p1', 'k1', { status: 'done', updatedAt: '2030-01-01T00:00:00.500Z' });
+    const effect = plan('REMOVE', { old: task }, new Date('2030-01-01T00:00:00.000Z'));
+    expect(effect).toMatchObject({ counts: { total: -1, done: -1 }, activity: { type: 'task.deleted', occurredAt: '2030-01-01T00:00:00.500Z' } });
+    expect(effect).not.toHaveProperty('orphan');
+  });
+});
+
+describe('planChange: projects and cleanup', () => {
+  it('records a renamed project but not a counter update', () => {
+    const before = projectImage('t1', 'p1');
+    expect(plan('MODIFY', { old: before, new: { ...before, name: 'New name' } })).toMatchObject({
+      type: 'record',
+      counts: {},
+      activity: { type: 'project.updated', title: 'New name', changes: { name: { from: 'Project', to: 'New name' } } },
+    });
+    const counted = { ...before, version: 2, taskCounts: { total: 1, open: 1, in_progress: 0, done: 0 } };
+    expect(plan('MODIFY', { old: before, new: counted }).type).toBe('none');
+  });
+
+  it('starts the cleanup of a deleted project, and steps it on each cleanup record', () => {
+    expect(plan('REMOVE', { old: projectImage('t1', 'p1') })).toMatchObject({ type: 'start-cleanup', tenantId: 't1', projectId: 'p1' });
+    const cleanup = { pk: 'TENANT#t1', sk: 'CLEANUP#p1', entity: 'cleanup', tenantId: 't1', projectId: 'p1', deleted: 0 };
+    expect(plan('INSERT', { new: cleanup })).toEqual({ type: 'cleanup-step', tenantId: 't1', projectId: 'p1' });
+    expect(plan('MODIFY', { old: cleanup, new: { ...cleanup, deleted: 100 } })).toEqual({ type: 'cleanup-step', tenantId: 't1', projectId: 'p1' });
+    expect(plan('REMOVE', { old: cleanup }).type).toBe('none');
+  });
+
+  it('ignores entities it does not consume, such as its own activity entries', () => {
+    expect(plan('INSERT', { new: { pk: 'x', sk: 'ACTIVITY#1', entity: 'activity' } }).type).toBe('none');
+  });
+
+  it('calls a task without a tenant or status poison', () => {
+    const broken = taskImage('t1', 'p1', 'k1');
+    delete broken.tenantId;
+    expect(() => plan('INSERT', { new: broken })).toThrow(PoisonRecordError);
+    expect(() => plan('INSERT', { new: { ...taskImage('t1', 'p1', 'k2'), status: 7 } })).toThrow(PoisonRecordError);
+  });
+});

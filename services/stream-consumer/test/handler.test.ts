@@ -1,0 +1,174 @@
+// The consumer's handler on generated stream events, against the embedded DynamoDB:
+// duplicates, replays, interleaved items, poison records, failures mid-batch, cleanup.
+import { readTableDefinitions, startLocalDynamoDB, type LocalDynamoDB } from '@app/local-dynamodb';
+import { createDocumentClient, createRepositories, ProjectionWriter, type Repositories } from '@app/data';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context, DynamoDBRecord } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { handler } from '../src/handlers/table-changes.js';
+import { streamEvent, streamRecord, taskImage, type Item } from './stream-events.js';
+
+let db: LocalDynamoDB;
+let repos: Repositories;
+let client: ReturnType<typeof createDocumentClient>;
+let tableName: string;
+const TENANT = 'tenant:acme';
+const context = { functionName: 'tableChanges', awsRequestId: 'test' } as Context;
+
+beforeAll(async () => {
+  const tables = await readTableDefinitions(new URL('../../../serverless.yml', import.meta.url), { stage: 'local' });
+  db = await startLocalDynamoDB({ port: 0, tables });
+  tableName = tables[0]!.tableName;
+  Object.assign(process.env, { TABLE_NAME: tableName, DYNAMODB_ENDPOINT: db.endpoint, CLEANUP_BATCH_SIZE: '5', POWERTOOLS_LOG_LEVEL: 'SILENT' });
+  client = createDocumentClient({ endpoint: db.endpoint, region: 'us-east-1', maxAttempts: 1 });
+  repos = createRepositories({ client, tableName, cursorSecret: 'consumer-test-cursor-secret' });
+});
+afterAll(async () => {
+  client.destroy();
+  await db.stop();
+});
+afterEach(() => vi.restoreAllMocks());
+
+const run = (records: DynamoDBRecord[]) => handler(streamEvent(records), context);
+const counts = async (projectId: string) => (await repos.projects.get(TENANT, projectId)).taskCounts;
+const activity = async (projectId: string) => (await repos.activity.list(TENANT, projectId, { limit: 100 })).items;
+
+/** The changes the API would make to a task, as stream records. */
+function taskLifecycle(projectId: string, taskId: string) {
+  const created = taskImage(TENANT, projectId, taskId, { updatedAt: '2026-05-01T10:00:00.000Z' });
+  const started = { ...created, status: 'in_progress', version: 2, updatedAt: '2026-05-01T10:01:00.000Z' };
+  const done = { ...started, status: 'done', version: 3, updatedAt: '2026-05-01T10:02:00.000Z' };
+  return {
+    insert: streamRecord('INSERT', { new: created }),
+    start: streamRecord('MODIFY', { old: created, new: started }),
+    finish: streamRecord('MODIFY', { old: started, new: done }),
+    remove: streamRecord('REMOVE', { old: done }),
+  };
+}
+
+describe('task counts and activity', () => {
+  it('counts a created task once, however often its record arrives', async () => {
+    const project = await repos.projects.create(TENANT, { name: 'Counts' });
+    const { insert } = taskLifecycle(project.id, '11111111-0000-7000-8000-000000000001');
+    expect(await run([insert, insert])).toEqual({ batchItemFailures: [] });
+    expect(await run([insert])).toEqual({ batchItemFailures: [] });
+    expect(await counts(project.id)).toEqual({ total: 1, open: 1, in_progress: 0, done: 0 });
+    expect(await activity(project.id)).toHaveLength(1);
+    // The counts are part of the representation: the project's version moved with them.
+    expect((await repos.projects.get(TENANT, project.id)).version).toBe(2);
+  });
+
+  it('applies interleaved changes of several tasks, and a replay of the batch changes nothing', async () => {
+    const project = await repos.projects.create(TENANT, { name: 'Interleaved' });
+    const a = taskLifecycle(project.id, '22222222-0000-7000-8000-00000000000a');
+    const b = taskLifecycle(project.id, '22222222-0000-7000-8000-00000000000b');
+    const c = taskLifecycle(project.id, '22222222-0000-7000-8000-00000000000c');
+    const batch = [a.insert, b.insert, a.start, c.insert, b.start, a.finish, b.finish, c.start, b.remove];
+    await run(batch);
+    const expected = { total: 2, open: 0, in_progress: 1, done: 1 };
+    expect(await counts(project.id)).toEqual(expected);
+    const entries = await activity(project.id);
+    expect(entries).toHaveLength(9);
+    expect(entries[0]).toMatchObject({ type: 'task.deleted', taskId: b.remove.dynamodb!.OldImage!.id!.S });
+    expect(entries.map((e) => e.occurredAt)).toEqual([...entries.map((e) => e.occurredAt)].sort().reverse());
+
+    await run(batch);
+    await run(batch.slice(3));
+    expect(await counts(project.id)).toEqual(expected);
+    expect(await activity(project.id)).toHaveLength(9);
+  });
+
+  it('records which fields changed, with their values before and after', async () => {
+    const project = await repos.projects.create(TENANT, { name: 'Changes' });
+    const before = taskImage(TENANT, project.id, '33333333-0000-7000-8000-000000000001', { dueDate: '2027-01-01' });
+    await run([streamRecord('INSERT', { new: before })]);
+    const after = { ...before, title: 'Retitled', dueDate: undefined, version: 2, updatedAt: '2026-06-01T00:00:00.000Z' };
+    await run([streamRecord('MODIFY', { old: before, new: after })]);
+    expect((await activity(project.id))[0]).toMatchObject({
+      type: 'task.updated',
+      title: 'Retitled',
+      changes: { title: { from: 'Task', to: 'Retitled' }, dueDate: { from: '2027-01-01', to: null } },
+    });
+    expect(await counts(project.id)).toEqual({ total: 1, open: 1, in_progress: 0, done: 0 });
+  });
+});
+
+describe('failures', () => {
+  it('stops at a poison record: reports it, applies what came before, nothing after', async () => {
+    const project = await repos.projects.create(TENANT, { name: 'Poison' });
+    const good = taskLifecycle(project.id, '44444444-0000-7000-8000-000000000001');
+    const brokenImage: Item = taskImage(TENANT, project.id, '44444444-0000-7000-8000-000000000002');
+    delete brokenImage.status;
+    const poison = streamRecord('INSERT', { new: brokenImage });
+    const after = taskLifecycle(project.id, '44444444-0000-7000-8000-000000000003');
+
+    const response = await run([good.insert, poison, after.insert]);
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: poison.dynamodb!.SequenceNumber }] });
+    expect(await counts(project.id)).toEqual({ total: 1, open: 1, in_progress: 0, done: 0 });
+    // Lambda retries from the poison record; once it is dead-lettered, the rest goes through.
+    await run([good.insert, after.insert]);
+    expect(await counts(project.id)).toEqual({ total: 2, open: 2, in_progress: 0, done: 0 });
+  });
+
+  it('reports a record whose write fails, and a retry from it applies everything exactly once', async () => {
+    const project = await repos.projects.create(TENANT, { name: 'Throttled' });
+    const a = taskLifecycle(project.id, '55555555-0000-7000-8000-000000000001');
+    const b = taskLifecycle(project.id, '55555555-0000-7000-8000-000000000002');
+    const batch = [a.insert, b.insert, a.start, b.start];
+    const real = ProjectionWriter.prototype.applyChange;
+    vi.spyOn(ProjectionWriter.prototype, 'applyChange').mockImplementation(async function (this: ProjectionWriter, ...args) {
+      if (args[2].eventId === a.start.eventID) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      return real.apply(this, args);
+    });
+    expect(await run(batch)).toEqual({ batchItemFailures: [{ itemIdentifier: a.start.dynamodb!.SequenceNumber }] });
+    expect(await counts(project.id)).toEqual({ total: 2, open: 2, in_progress: 0, done: 0 });
+
+    vi.restoreAllMocks();
+    expect(await run(batch.slice(2))).toEqual({ batchItemFailures: [] });
+    expect(await counts(project.id)).toEqual({ total: 2, open: 0, in_progress: 2, done: 0 });
+    expect(await activity(project.id)).toHaveLength(4);
+  });
+});
+
+describe('deleted projects', () => {
+  it('empties the partition of a deleted project in bounded steps, leaving nothing behind', async () => {
+    const project = await repos.projects.create(TENANT, { name: 'Doomed' });
+    for (let i = 0; i < 12; i++) {
+      const task = await repos.tasks.create(TENANT, project.id, { title: `t${i}` });
+      await run([streamRecord('INSERT', { new: { ...taskImage(TENANT, project.id, task.id), ...task } })]);
+    }
+    const projectItem = (await client.send(new GetCommand({ TableName: tableName, Key: { pk: `TENANT#${encodeURIComponent(TENANT)}`, sk: `PROJECT#${project.id}` } }))).Item!;
+    await repos.projects.delete(TENANT, project.id);
+
+    await run([streamRecord('REMOVE', { old: projectItem })]);
+    const cleanupKey = { pk: projectItem.pk, sk: `CLEANUP#${project.id}` };
+    let cleanup = (await client.send(new GetCommand({ TableName: tableName, Key: cleanupKey }))).Item;
+    expect(cleanup).toMatchObject({ entity: 'cleanup', deleted: 0 });
+
+    // Each cleanup record (its INSERT, then each MODIFY) drives one step of 5 deletions.
+    let record = streamRecord('INSERT', { new: cleanup! });
+    let steps = 0;
+    while (cleanup) {
+      await run([record, record]);
+      steps++;
+      const next = (await client.send(new GetCommand({ TableName: tableName, Key: cleanupKey }))).Item;
+      if (next) record = streamRecord('MODIFY', { old: cleanup, new: next });
+      cleanup = next;
+    }
+    const left = await client.send(
+      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `TENANT#${encodeURIComponent(TENANT)}#PROJECT#${project.id}` } }),
+    );
+    expect(left.Items).toEqual([]);
+    // 12 tasks + 12 activity entries, at most 5 per step and 2 steps per run (the duplicate
+    // record steps again, harmlessly): at least 3 runs, so no step deleted more than it may.
+    expect(steps).toBeGreaterThanOrEqual(3);
+  });
+
+  it('deletes a task created under a project that no longer exists', async () => {
+    const orphan = taskImage(TENANT, '66666666-0000-7000-8000-00000000dead', '66666666-0000-7000-8000-000000000001');
+    await client.send(new PutCommand({ TableName: tableName, Item: orphan }));
+    expect(await run([streamRecord('INSERT', { new: orphan })])).toEqual({ batchItemFailures: [] });
+    expect((await client.send(new GetCommand({ TableName: tableName, Key: { pk: orphan.pk, sk: orphan.sk } }))).Item).toBeUndefined();
+  });
+});
