@@ -21,7 +21,7 @@ const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const log = (line: string) => console.log(`[start] ${line}`);
 const STAGE = 'local';
 /** Routes that deployed stages serve without the authorizer. */
-const PUBLIC_PATHS: string[] = [];
+const PUBLIC_PATHS: string[] = ['/openapi.json', '/docs', '/docs/'];
 
 async function main(): Promise<number> {
   const apiPort = envPort('PORT', 3000);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '@app/schema';
 import { ROOT_DIR } from './support/stack.js';
 
 type Template = { Resources: Record<string, { Type: string; Properties: any }>; Outputs: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -83,16 +84,22 @@ describe('api service (services/api/serverless.yml)', () => {
 
   // The DynamoDB actions each route needs, and not one more.
   const expectedActions: Record<string, string[]> = {
-    CreateProject: ['dynamodb:PutItem'],
+    // The creates also keep Idempotency-Key records (Powertools' DynamoDB persistence layer).
+    CreateProject: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     ListProjects: ['dynamodb:Query'],
     GetProject: ['dynamodb:GetItem'],
     UpdateProject: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     DeleteProject: ['dynamodb:DeleteItem', 'dynamodb:GetItem'],
-    CreateTask: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+    CreateTask: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     ListTasks: ['dynamodb:GetItem', 'dynamodb:Query'],
     GetTask: ['dynamodb:GetItem'],
     UpdateTask: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     DeleteTask: ['dynamodb:DeleteItem', 'dynamodb:GetItem'],
+    // The public documentation and the catch-all route touch no table.
+    OpenApiDocument: [],
+    DocsPage: [],
+    DocsAsset: [],
+    NotFound: [],
   };
   const tableArn = { 'Fn::ImportValue': 'rest-api-data-dev-TableArn' };
   const indexArn = { 'Fn::Join': ['', [tableArn, '/index/gsi1']] };
@@ -121,6 +128,34 @@ describe('api service (services/api/serverless.yml)', () => {
     }
   });
 
+  it('lets the creates update and delete only idempotency records, in the tenants\' record partitions', () => {
+    for (const name of ['CreateProject', 'CreateTask']) {
+      const roleId = template.Resources[`${name}LambdaFunction`]!.Properties.Role['Fn::GetAtt'][0] as string;
+      const statements = template.Resources[roleId]!.Properties.Policies.flatMap((p: { PolicyDocument: { Statement: { Action: string[] }[] } }) => p.PolicyDocument.Statement);
+      const idempotency = statements.filter((s: { Action: string[] }) => s.Action.includes('dynamodb:UpdateItem') || s.Action.includes('dynamodb:DeleteItem'));
+      expect(idempotency, name).toHaveLength(1);
+      expect(idempotency[0].Condition, name).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#IDEMPOTENCY'] } });
+    }
+  });
+
+  it('sets SDK attempts and timeouts for every function', () => {
+    for (const [, fn] of ofType(template, 'AWS::Lambda::Function')) {
+      expect(fn.Properties.Environment.Variables).toMatchObject({ DYNAMODB_MAX_ATTEMPTS: '3', DYNAMODB_REQUEST_TIMEOUT_MS: '1000' });
+      expect(fn.Properties.Timeout).toBe(10);
+    }
+  });
+
+  it("allows the stage's own browser origins (CORS), the API's request headers and exposes its response headers", () => {
+    const [, api] = ofType(template, 'AWS::ApiGatewayV2::Api')[0]!;
+    expect(api.Properties.CorsConfiguration).toEqual({
+      AllowOrigins: ['http://localhost:5173', 'https://dev.app.example.com'],
+      AllowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key'],
+      AllowMethods: ['GET', 'POST', 'PATCH', 'DELETE'],
+      ExposeHeaders: ['ETag', 'Location', 'Retry-After', 'Idempotent-Replayed', 'WWW-Authenticate'],
+      MaxAge: 600,
+    });
+  });
+
   it('routes every path to its own function', () => {
     const routes = ofType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort();
     expect(routes).toEqual(
@@ -135,11 +170,20 @@ describe('api service (services/api/serverless.yml)', () => {
         'PATCH /projects/{projectId}/tasks/{taskId}',
         'POST /projects',
         'POST /projects/{projectId}/tasks',
+        'GET /openapi.json',
+        'GET /docs',
+        'GET /docs/{asset}',
+        '$default',
       ].sort(),
     );
   });
 
-  it('puts the JWT authorizer (Cognito of the same stage by default) on every route', () => {
+  it('documents every route it deploys, and deploys every route it documents', () => {
+    const deployed = ofType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string).filter((key) => key !== '$default');
+    expect(deployed.sort()).toEqual(ROUTES.map((route) => `${route.method.toUpperCase()} ${route.path}`).sort());
+  });
+
+  it('puts the JWT authorizer (Cognito of the same stage by default) on every route but the public documentation', () => {
     const authorizers = ofType(template, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizers).toHaveLength(1);
     const [authorizerId, authorizer] = authorizers[0]!;
@@ -151,16 +195,24 @@ describe('api service (services/api/serverless.yml)', () => {
         Issuer: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { 'Fn::ImportValue': 'rest-api-data-dev-UserPoolId' }]] },
       },
     });
+    const publicRoutes = ROUTES.filter((route) => 'public' in route && route.public).map((route) => `GET ${route.path}`);
+    expect(publicRoutes.sort()).toEqual(['GET /docs', 'GET /docs/{asset}', 'GET /openapi.json']);
     for (const [, route] of ofType(template, 'AWS::ApiGatewayV2::Route')) {
+      if (publicRoutes.includes(route.Properties.RouteKey)) {
+        expect(route.Properties.AuthorizerId, route.Properties.RouteKey).toBeUndefined();
+        continue;
+      }
       expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe('JWT');
       expect(route.Properties.AuthorizerId, route.Properties.RouteKey).toEqual({ Ref: authorizerId });
     }
   });
 
-  it('takes another OIDC issuer and audience from the environment at package time', async () => {
-    const custom = await slsPackage('services/api', 'dev', { AUTH_ISSUER_URL: 'https://login.example.com/', AUTH_AUDIENCE: 'api://tasks' });
+  it('takes another OIDC issuer and audience from the environment at package time, and CORS origins per stage', async () => {
+    const custom = await slsPackage('services/api', 'prod', { AUTH_ISSUER_URL: 'https://login.example.com/', AUTH_AUDIENCE: 'api://tasks' });
     const [, authorizer] = ofType(custom, 'AWS::ApiGatewayV2::Authorizer')[0]!;
     expect(authorizer.Properties.JwtConfiguration).toEqual({ Issuer: 'https://login.example.com/', Audience: ['api://tasks'] });
+    const [, api] = ofType(custom, 'AWS::ApiGatewayV2::Api')[0]!;
+    expect(api.Properties.CorsConfiguration.AllowOrigins).toEqual(['https://app.example.com']);
   });
 
   it("reads the table from the data stack's exports, not from a hard-coded name", () => {

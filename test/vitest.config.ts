@@ -5,6 +5,7 @@ import { sharedConfig } from '../vitest.shared.ts';
 export default mergeConfig(
   sharedConfig,
   defineConfig({
-    test: { fileParallelism: false, testTimeout: 120_000, hookTimeout: 240_000 },
+    // Every response a suite receives over fetch is checked against the OpenAPI document.
+    test: { fileParallelism: false, testTimeout: 120_000, hookTimeout: 240_000, setupFiles: ['./support/contract-setup.ts'] },
   }),
 );

@@ -141,6 +141,36 @@ export const ProjectListQuerySchema = {
   additionalProperties: false,
 } as const;
 
+export const ACTIVITY_TYPES = ['task.created', 'task.updated', 'task.deleted', 'project.updated'] as const;
+const changedValue = { type: ['string', 'null'], maxLength: 2000 } as const;
+
+// One entry of a project's activity feed, written by the stream consumer from table changes.
+export const ActivityEntrySchema = {
+  $id: 'ActivityEntry',
+  type: 'object',
+  required: ['id', 'projectId', 'type', 'occurredAt'],
+  properties: {
+    id: idProp,
+    projectId: idProp,
+    type: { type: 'string', enum: ACTIVITY_TYPES },
+    taskId: { ...idProp, description: 'The task concerned, for task.* entries.' },
+    title: { type: 'string', maxLength: 200, description: 'The task title or project name at the time.' },
+    changes: {
+      type: 'object',
+      description: 'For *.updated entries: each changed field with its value before and after (null: absent).',
+      maxProperties: 10,
+      additionalProperties: {
+        type: 'object',
+        required: ['from', 'to'],
+        properties: { from: changedValue, to: changedValue },
+        additionalProperties: false,
+      },
+    },
+    occurredAt: { ...dateTimeProp, description: 'When the change was committed to the table.' },
+  },
+  additionalProperties: false,
+} as const;
+
 // RFC 9457 application/problem+json, with `errors` listing every validation issue.
 export const ProblemSchema = {
   $id: 'Problem',
@@ -180,6 +210,7 @@ export const schemas = {
   ListQuery: ListQuerySchema,
   ProjectListQuery: ProjectListQuerySchema,
   Problem: ProblemSchema,
+  ActivityEntry: ActivityEntrySchema,
 } as const;
 
 type ObjectSchema = { readonly properties: Readonly<Record<string, object>> };

@@ -2,6 +2,7 @@
 // here (the server applies it), so defaulted properties stay optional in the inferred types.
 import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import type {
+  ActivityEntrySchema,
   ListQuerySchema,
   ProblemSchema,
   ProjectCreateSchema,
@@ -27,3 +28,5 @@ export type TaskCounts = Infer<typeof TaskCountsSchema>;
 export type Problem = Infer<typeof ProblemSchema>;
 /** The raw (string-valued) list query; see `ListParams` for the parsed form. */
 export type ListQuery = Infer<typeof ListQuerySchema>;
+export type ActivityEntry = Infer<typeof ActivityEntrySchema>;
+export type ActivityType = ActivityEntry['type'];

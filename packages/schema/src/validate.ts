@@ -37,6 +37,9 @@ const PATTERN_MESSAGES: Record<string, string> = {
   [CURSOR_PATTERN]: 'must be a cursor returned by a previous page',
 };
 
+/** Property names longer than this are not echoed in pointers. */
+export const MAX_NAME_IN_POINTER = 200;
+
 /** Escapes one reference token of a JSON Pointer (RFC 6901 section 3). */
 export function escapePointerToken(token: string): string {
   return token.replaceAll('~', '~0').replaceAll('/', '~1');
@@ -72,6 +75,10 @@ function toIssue(error: ErrorObject, pointer: string, readOnlyFields: readonly s
       return { pointer: `${pointer}/${escapePointerToken(String(params.missingProperty))}`, message: 'is required' };
     case 'additionalProperties': {
       const property = String(params.additionalProperty);
+      // A pointer must stay short (problem documents cap it): a huge name is reported at its object.
+      if (property.length > MAX_NAME_IN_POINTER) {
+        return { pointer, message: `has an unrecognised property with a name over ${MAX_NAME_IN_POINTER} characters` };
+      }
       // Only top-level fields belong to the resource; nested objects have no read-only fields.
       const readOnly = error.instancePath === '' && readOnlyFields.includes(property);
       return {

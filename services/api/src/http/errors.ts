@@ -1,7 +1,14 @@
 import { DataError } from '@app/data';
+import { RETRY_AFTER_SECONDS } from '@app/schema';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyInconsistentStateError,
+  IdempotencyPersistenceLayerError,
+  IdempotencyValidationError,
+} from '@aws-lambda-powertools/idempotency';
 import { HttpProblem } from './problem.js';
 
-/** DynamoDB errors that mean "try again shortly", not "your request is wrong". */
+/** DynamoDB and SDK errors that mean "try again shortly", not "your request is wrong". */
 const RETRYABLE = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
@@ -11,8 +18,27 @@ const RETRYABLE = new Set([
   'ServiceUnavailable',
   'TimeoutError',
   'RequestTimeout',
+  'RequestTimeoutException',
   'TransactionConflictException',
 ]);
+/** Network failures reaching DynamoDB at all. */
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN']);
+
+type ErrorLike = { name?: string; code?: string; cause?: unknown; $metadata?: { httpStatusCode?: number } } | null | undefined;
+
+/** True when the error, or one it wraps (an idempotency store failure, say), is transient. */
+export function isTransient(error: unknown, depth = 0): boolean {
+  const e = error as ErrorLike;
+  if (!e || typeof e !== 'object' || depth > 5) return false;
+  const status = e.$metadata?.httpStatusCode ?? 0;
+  if ((e.name && RETRYABLE.has(e.name)) || (e.code && NETWORK_CODES.has(e.code)) || status === 429 || status >= 500) return true;
+  return isTransient(e.cause, depth + 1);
+}
+
+export const serviceUnavailable = () =>
+  new HttpProblem('serviceUnavailable', 'The service is busy: nothing was changed; retry after a short wait.', {
+    headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+  });
 
 /** Maps whatever a handler threw to the problem the client gets; undefined means a 500. */
 export function toHttpProblem(error: unknown): HttpProblem | undefined {
@@ -31,9 +57,18 @@ export function toHttpProblem(error: unknown): HttpProblem | undefined {
         });
     }
   }
-  const name = (error as { name?: string } | null)?.name;
-  if (name && RETRYABLE.has(name)) {
-    return new HttpProblem('serviceUnavailable', 'The service is busy: retry after a short wait.', { headers: { 'retry-after': '1' } });
+  if (error instanceof IdempotencyValidationError) {
+    return new HttpProblem('idempotencyKeyReused', 'This Idempotency-Key was used with a different request: send a new key.', {
+      errors: [{ pointer: '/headers/idempotency-key', message: 'was already used with a different request' }],
+    });
   }
+  if (error instanceof IdempotencyAlreadyInProgressError || error instanceof IdempotencyInconsistentStateError) {
+    return new HttpProblem('idempotencyInProgress', 'A request with this Idempotency-Key is still in progress: retry shortly.', {
+      headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+    });
+  }
+  if (isTransient(error)) return serviceUnavailable();
+  // The idempotency store failing for any other reason is still the store, not the request.
+  if (error instanceof IdempotencyPersistenceLayerError) return serviceUnavailable();
   return undefined;
 }

@@ -12,6 +12,10 @@ type AuthorizedEvent = APIGatewayProxyEventV2 & {
   requestContext: { authorizer?: { jwt?: { claims?: Record<string, unknown> } } };
 };
 
+/** Claims become key segments: no lone UTF-16 surrogates (they cannot be encoded) and a sane length. */
+const MAX_CLAIM_LENGTH = 256;
+const usable = (value: string) => value !== '' && value.length <= MAX_CLAIM_LENGTH && !/\p{Surrogate}/u.test(value);
+
 const unauthorized = (detail: string) =>
   new HttpProblem('unauthorized', detail, { headers: { 'www-authenticate': 'Bearer error="invalid_token"' } });
 
@@ -25,8 +29,9 @@ export function identityOf(event: APIGatewayProxyEventV2, tenantClaim = process.
   // Only reachable if a route were deployed without the authorizer: fail closed.
   if (!claims) throw unauthorized('A valid bearer token is required.');
   const subject = claims.sub;
-  if (typeof subject !== 'string' || subject === '') throw unauthorized('The token does not name a subject.');
+  if (typeof subject !== 'string' || !usable(subject)) throw unauthorized('The token does not name a usable subject.');
   const tenant = tenantClaim ? claims[tenantClaim] : undefined;
+  if (typeof tenant === 'string' && tenant !== '' && !usable(tenant)) throw unauthorized('The token names an unusable tenant.');
   const tenantId = typeof tenant === 'string' && tenant !== '' ? `tenant:${tenant}` : `user:${subject}`;
   return { subject, tenantId };
 }

@@ -23,11 +23,45 @@ export function parseJsonBody(event: APIGatewayProxyEventV2): unknown {
   if (bytes.byteLength > MAX_BODY_BYTES) {
     throw new HttpProblem('payloadTooLarge', `The body must not exceed ${MAX_BODY_BYTES} bytes.`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(bytes.toString('utf8'));
+    value = JSON.parse(UTF8.decode(bytes));
   } catch {
     throw new HttpProblem('badRequest', 'The body is not valid JSON.', {
       errors: [{ pointer: '/body', message: 'is not valid JSON' }],
     });
   }
+  if (hasLoneSurrogate(value)) {
+    throw new HttpProblem('badRequest', 'The body is not well-formed Unicode.', {
+      errors: [{ pointer: '/body', message: 'has a string with an unpaired surrogate (\\ud800-\\udfff)' }],
+    });
+  }
+  return value;
+}
+
+/** Invalid UTF-8 is an error, not silently replaced by U+FFFD. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+const LONE_SURROGATE = /\p{Surrogate}/u;
+
+/**
+ * True when a string or key holds an unpaired surrogate: JSON can escape one (`"\ud800"`) but
+ * UTF-8, and so DynamoDB, cannot store it; it would be silently replaced. Iterative, since a
+ * 64 KiB body can nest 30,000 levels deep.
+ */
+function hasLoneSurrogate(root: unknown): boolean {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (LONE_SURROGATE.test(value)) return true;
+    } else if (Array.isArray(value)) {
+      for (const item of value) pending.push(item);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (LONE_SURROGATE.test(key)) return true;
+        pending.push(item);
+      }
+    }
+  }
+  return false;
 }

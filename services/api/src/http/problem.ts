@@ -1,3 +1,5 @@
+import { PROBLEM_TYPES, type ProblemKind } from '@app/schema';
+
 /**
  * RFC 9457 problem details. Every error response of the API is one of these, typed by a
  * stable `type` URI a client can branch on. Only HttpProblem messages reach clients
@@ -9,22 +11,11 @@ export interface ValidationIssue {
   message: string;
 }
 
-export const PROBLEM_TYPES = {
-  badRequest: { type: '/problems/bad-request', title: 'Bad Request', status: 400 },
-  validation: { type: '/problems/validation-error', title: 'Your request is not valid', status: 400 },
-  invalidCursor: { type: '/problems/invalid-cursor', title: 'Invalid pagination cursor', status: 400 },
-  unauthorized: { type: '/problems/unauthorized', title: 'Unauthorized', status: 401 },
-  notFound: { type: '/problems/not-found', title: 'Not Found', status: 404 },
-  methodNotAllowed: { type: '/problems/method-not-allowed', title: 'Method Not Allowed', status: 405 },
-  conflict: { type: '/problems/conflict', title: 'Conflict', status: 409 },
-  preconditionFailed: { type: '/problems/precondition-failed', title: 'Precondition Failed', status: 412 },
-  payloadTooLarge: { type: '/problems/payload-too-large', title: 'Payload Too Large', status: 413 },
-  unsupportedMediaType: { type: '/problems/unsupported-media-type', title: 'Unsupported Media Type', status: 415 },
-  serviceUnavailable: { type: '/problems/service-unavailable', title: 'Service Unavailable', status: 503 },
-  internal: { type: '/problems/internal-error', title: 'Internal Server Error', status: 500 },
-} as const;
+// The catalogue lives in packages/schema, which the OpenAPI document is generated from.
+export { PROBLEM_TYPES, type ProblemKind };
 
-export type ProblemKind = keyof typeof PROBLEM_TYPES;
+/** At most this many issues are listed: a body of 10,000 unknown fields gets a short answer. */
+export const MAX_ISSUES = 20;
 
 export class HttpProblem extends Error {
   /** Safe to show the client: written by us, never copied from an exception. */
@@ -55,4 +46,8 @@ export class HttpProblem extends Error {
 }
 
 export const validationProblem = (errors: ValidationIssue[]) =>
-  new HttpProblem('validation', 'The request has invalid fields: see errors.', { errors });
+  new HttpProblem(
+    'validation',
+    errors.length > MAX_ISSUES ? `The request has ${errors.length} invalid fields; the first ${MAX_ISSUES} are listed.` : 'The request has invalid fields: see errors.',
+    { errors: errors.slice(0, MAX_ISSUES) },
+  );

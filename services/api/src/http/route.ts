@@ -1,12 +1,14 @@
+import { ID_PATTERN, RETRY_AFTER_SECONDS } from '@app/schema';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy, { type MiddlewareObj } from '@middy/core';
+import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { logger } from '../logger.js';
-import { toHttpProblem } from './errors.js';
+import { idempotencyKeyOf, runIdempotently } from './idempotency.js';
 import { identityOf, type Identity } from './identity.js';
 import { parseJsonBody } from './json-body.js';
-import { HttpProblem, PROBLEM_TYPES, validationProblem, type ValidationIssue } from './problem.js';
+import { accessLog, problemResponses, securityHeaders } from './middlewares.js';
+import { HttpProblem, validationProblem, type ValidationIssue } from './problem.js';
 import type { HttpResponse } from './response.js';
 
 type Validator<T> = (input: unknown) => { ok: true; value: T } | { ok: false; errors: ValidationIssue[] };
@@ -24,46 +26,47 @@ export interface RouteSpec<TBody, TParam extends string> {
   params?: readonly TParam[];
   /** Validator of the JSON body, for routes that take one. */
   body?: Validator<TBody>;
+  /** Honour an Idempotency-Key header (POST routes): see idempotency.ts. */
+  idempotent?: boolean;
 }
 
-/** Ids are UUIDs (v7); anything else cannot name a resource, so it needs no database call. */
-const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
-const SECURITY_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'cache-control': 'no-store',
-};
-
-/** Turns any error into an application/problem+json response; never leaks internals. */
-const problemResponses = (): MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> => ({
-  onError: async (request) => {
-    const problem = toHttpProblem(request.error);
-    if (!problem || problem.status >= 500) logger.error('request failed', { error: request.error as Error });
-    const body = problem?.toBody() ?? { ...PROBLEM_TYPES.internal, detail: 'Something went wrong on our side.' };
-    request.response = {
-      statusCode: body.status,
-      headers: { 'content-type': 'application/problem+json', ...SECURITY_HEADERS, ...problem?.extra.headers },
-      body: JSON.stringify(body),
-    };
-  },
-});
-
-/** Adds the headers every response carries and logs one line per request. */
-const responseHeaders = (): MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> => ({
-  after: async (request) => {
-    if (request.response) request.response.headers = { ...SECURITY_HEADERS, ...request.response.headers };
-  },
-});
+const ID = new RegExp(ID_PATTERN);
 
 /**
- * A route handler: the middy stack every API function shares, then the route's own code,
- * which gets the caller's identity, checked path ids and a validated body.
+ * The function answers before Lambda's own timeout cuts it off: a 503 the client can retry,
+ * instead of API Gateway's bare 500/503. Each SDK call gives up well within the rest
+ * (packages/data's attempts and timeouts; services/api/test/timeouts.test.ts checks the arithmetic).
+ */
+export const TIMEOUT_MARGIN_MS = 1_000;
+const answerBeforeLambdaTimeout = {
+  timeoutEarlyInMillis: TIMEOUT_MARGIN_MS,
+  timeoutEarlyResponse: () => {
+    throw new HttpProblem('serviceUnavailable', 'The request took too long: retry after a short wait.', {
+      headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+    });
+  },
+};
+
+/** The middy stack every function shares (public ones too): logs, headers, problems, time limit. */
+export function httpHandler(handle: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>) {
+  return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>(answerBeforeLambdaTimeout)
+    .use(injectLambdaContext(logger, { resetKeys: true, correlationIdPath: 'requestContext.requestId' }))
+    .use(accessLog())
+    .use(httpHeaderNormalizer())
+    .use(securityHeaders())
+    .use(problemResponses())
+    .handler(handle);
+}
+
+/**
+ * A route handler: the shared stack, then the route's own code, which gets the caller's
+ * identity, checked path ids and a validated body, at most once per Idempotency-Key.
  */
 export function route<TBody = undefined, TParam extends string = never>(
   spec: RouteSpec<TBody, TParam>,
   action: (request: RouteRequest<TBody, TParam>) => Promise<HttpResponse>,
 ) {
-  const handle = async (event: APIGatewayProxyEventV2): Promise<HttpResponse> => {
+  return httpHandler(async (event, context) => {
     const identity = identityOf(event);
     const params = {} as Record<TParam, string>;
     for (const name of spec.params ?? []) {
@@ -71,19 +74,16 @@ export function route<TBody = undefined, TParam extends string = never>(
       if (!value || !ID.test(value)) throw new HttpProblem('notFound', `No resource at this path.`);
       params[name] = value;
     }
+    const headers = event.headers ?? {};
+    const key = spec.idempotent ? idempotencyKeyOf(headers) : undefined;
     let body = undefined as TBody;
     if (spec.body) {
       const result = spec.body(parseJsonBody(event));
       if (!result.ok) throw validationProblem(result.errors);
       body = result.value;
     }
-    return action({ event, identity, params, body, headers: event.headers ?? {} });
-  };
-
-  return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(httpHeaderNormalizer())
-    .use(responseHeaders())
-    .use(problemResponses())
-    .handler(handle);
+    const run = () => action({ event, identity, params, body, headers });
+    if (key === undefined) return run();
+    return runIdempotently({ key, tenantId: identity.tenantId, route: event.routeKey, request: { params, body } }, context, run);
+  });
 }

@@ -4,8 +4,8 @@ import { json } from '../../http/response.js';
 import { route } from '../../http/route.js';
 import { getRepositories } from '../../repositories.js';
 
-/** POST /projects */
-export const handler = route({ body: validateProjectCreate }, async ({ identity, body }) => {
+/** POST /projects (Idempotency-Key honoured) */
+export const handler = route({ body: validateProjectCreate, idempotent: true }, async ({ identity, body }) => {
   const project = await getRepositories().projects.create(identity.tenantId, body);
   return json(201, project, { location: `/projects/${project.id}`, etag: etagOf(project) });
 });

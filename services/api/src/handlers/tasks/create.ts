@@ -4,8 +4,8 @@ import { json } from '../../http/response.js';
 import { route } from '../../http/route.js';
 import { getRepositories } from '../../repositories.js';
 
-/** POST /projects/{projectId}/tasks */
-export const handler = route({ params: ['projectId'], body: validateTaskCreate }, async ({ identity, params, body }) => {
+/** POST /projects/{projectId}/tasks (Idempotency-Key honoured) */
+export const handler = route({ params: ['projectId'], body: validateTaskCreate, idempotent: true }, async ({ identity, params, body }) => {
   const task = await getRepositories().tasks.create(identity.tenantId, params.projectId, body);
   return json(201, task, { location: `/projects/${task.projectId}/tasks/${task.id}`, etag: etagOf(task) });
 });

@@ -1,0 +1,227 @@
+// Builds the OpenAPI 3.1 document from the route list (routes.ts), the JSON Schemas
+// (schemas.ts) and the problem catalogue (problems.ts). Nothing here describes the API by
+// hand: scripts/generate-openapi.ts writes the result to src/generated/openapi.json at build
+// time, and the API serves that file at GET /openapi.json.
+import { PROBLEM_TYPES, type ProblemKind } from './problems.js';
+import {
+  ETAG_PATTERN,
+  ID_PATTERN,
+  IDEMPOTENCY_KEY_PATTERN,
+  IDEMPOTENCY_KEY_TTL_SECONDS,
+  problemsOf,
+  ROUTES,
+  type RequestHeader,
+  type ResponseHeader,
+  type RouteDefinition,
+  type SuccessResponse,
+} from './routes.js';
+import { CURSOR_PATTERN, ListQuerySchema, schemas } from './schemas.js';
+
+export const API_TITLE = 'Projects and tasks API';
+export const API_VERSION = '0.1.0';
+
+type Json = Record<string, unknown>;
+const ref = (section: string, name: string) => ({ $ref: `#/components/${section}/${name}` });
+
+/** A schema as a component: `$id` dropped, since the component's place names it. */
+function component(schema: { $id?: string }): Json {
+  const { $id: _id, ...rest } = schema;
+  return rest;
+}
+
+const PAGED = ['Project', 'Task', 'ActivityEntry'] as const;
+const pageSchema = (item: string): Json => ({
+  type: 'object',
+  description: `One page of ${item} items; \`nextCursor\` is null on the last page.`,
+  required: ['items', 'nextCursor'],
+  properties: {
+    items: { type: 'array', maxItems: 100, items: ref('schemas', item) },
+    nextCursor: { type: ['string', 'null'], maxLength: 2048, pattern: CURSOR_PATTERN },
+  },
+  additionalProperties: false,
+});
+
+const idParameter = (name: string, what: string): Json => ({
+  name,
+  in: 'path',
+  required: true,
+  description: `The ${what}'s id. A value the API could not have issued answers 404, as an unknown one does.`,
+  schema: { type: 'string', pattern: ID_PATTERN, maxLength: 36 },
+});
+
+const PARAMETERS: Record<string, Json> = {
+  projectId: idParameter('projectId', 'project'),
+  taskId: idParameter('taskId', 'task'),
+  asset: { name: 'asset', in: 'path', required: true, description: 'A file of the reference page.', schema: { type: 'string', maxLength: 64 } },
+  limit: { name: 'limit', in: 'query', required: false, description: 'Page size, 1 to 100 (default 20).', schema: ListQuerySchema.properties.limit },
+  cursor: { name: 'cursor', in: 'query', required: false, description: '`nextCursor` of the previous page, unchanged.', schema: ListQuerySchema.properties.cursor },
+  status: { name: 'status', in: 'query', required: false, description: 'Only tasks with this status.', schema: ListQuerySchema.properties.status },
+  'If-Match': {
+    name: 'If-Match',
+    in: 'header',
+    required: false,
+    description: 'Write only if the resource is still at this `ETag` (else 412). `*` only requires it to exist.',
+    schema: { type: 'string', maxLength: 256, examples: ['"3"'] },
+  },
+  'If-None-Match': {
+    name: 'If-None-Match',
+    in: 'header',
+    required: false,
+    description: 'Answer 304 without a body if the resource still has one of these `ETag`s.',
+    schema: { type: 'string', maxLength: 1024, examples: ['"3"'] },
+  },
+  'Idempotency-Key': {
+    name: 'Idempotency-Key',
+    in: 'header',
+    required: false,
+    description:
+      `A key you choose (a UUID, say) to make this POST safe to retry: for ${IDEMPOTENCY_KEY_TTL_SECONDS / 3600} hours the same key ` +
+      'with the same request gets the first response again (with `Idempotent-Replayed: true`) and creates nothing more. ' +
+      'The same key with another request is a 422; a repeat while the first is still running is a 409 with `Retry-After`. ' +
+      'Keys are scoped to your tenant and to the route.',
+    schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN, minLength: 1, maxLength: 255 },
+  },
+};
+
+/** Response headers; all but Idempotent-Replayed are always sent where a response lists them. */
+const HEADERS: Record<string, Json> = {
+  ETag: { description: 'The strong entity tag of this version of the resource.', required: true, schema: { type: 'string', pattern: ETAG_PATTERN } },
+  Location: { description: 'The path of the new resource.', required: true, schema: { type: 'string', format: 'uri-reference', maxLength: 2048 } },
+  'Idempotent-Replayed': { description: 'Present when this is the stored response to an earlier request with the same `Idempotency-Key`.', schema: { type: 'string', enum: ['true'] } },
+  'Retry-After': { description: 'Seconds to wait before retrying.', required: true, schema: { type: 'string', pattern: '^[0-9]{1,5}$' } },
+  'WWW-Authenticate': { description: 'The bearer challenge (RFC 6750).', required: true, schema: { type: 'string', pattern: '^Bearer' } },
+  'X-Content-Type-Options': { description: 'Always `nosniff`.', required: true, schema: { type: 'string', enum: ['nosniff'] } },
+  'Cache-Control': { description: 'Responses are not stored by caches.', required: true, schema: { type: 'string', maxLength: 256 } },
+};
+
+/** Headers every response carries. */
+const ALWAYS: Json = { 'X-Content-Type-Options': ref('headers', 'X-Content-Type-Options'), 'Cache-Control': ref('headers', 'Cache-Control') };
+const header = (name: string) => ({ [name]: ref('headers', name) });
+
+function successResponse(response: SuccessResponse): Json {
+  const headers: Json = { ...ALWAYS };
+  for (const name of response.headers ?? ([] as ResponseHeader[])) Object.assign(headers, header(name));
+  const result: Json = { description: response.description, headers };
+  const body = response.body;
+  if (body && 'freeForm' in body) {
+    result.content = Object.fromEntries(body.mediaTypes.map((type) => [type, { schema: type === 'application/json' ? { type: 'object' } : { type: 'string' } }]));
+  } else if (body) {
+    result.content = { 'application/json': { schema: ref('schemas', body.page ? `${body.schema}Page` : body.schema) } };
+  }
+  return result;
+}
+
+/** One response per status; its body is a Problem whose `type` is one of those listed. */
+function problemResponses(kinds: readonly ProblemKind[]): Record<string, Json> {
+  const byStatus = new Map<number, ProblemKind[]>();
+  for (const kind of kinds) byStatus.set(PROBLEM_TYPES[kind].status, [...(byStatus.get(PROBLEM_TYPES[kind].status) ?? []), kind]);
+  const responses: Record<string, Json> = {};
+  for (const [status, group] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const headers: Json = { ...ALWAYS };
+    if (status === 401) Object.assign(headers, header('WWW-Authenticate'));
+    if (status === 503 || group.includes('idempotencyInProgress')) Object.assign(headers, header('Retry-After'));
+    responses[String(status)] = {
+      description: group.map((kind) => `\`${PROBLEM_TYPES[kind].type}\`: ${PROBLEM_TYPES[kind].description}`).join('\n\n'),
+      headers,
+      content: {
+        'application/problem+json': {
+          schema: {
+            allOf: [ref('schemas', 'Problem')],
+            type: 'object',
+            properties: { type: { enum: group.map((kind) => PROBLEM_TYPES[kind].type) }, status: { const: status } },
+          },
+        },
+      },
+    };
+  }
+  return responses;
+}
+
+function operation(route: RouteDefinition): Json {
+  const parameters = [...(route.pathParams ?? []), ...(route.query ?? []), ...(route.headers ?? ([] as RequestHeader[]))].map((name) =>
+    ref('parameters', name),
+  );
+  const responses: Json = {};
+  for (const [status, response] of Object.entries(route.responses)) responses[status] = successResponse(response);
+  Object.assign(responses, problemResponses(problemsOf(route)));
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    description: route.description,
+    tags: [route.tag],
+    ...(route.public ? { security: [] } : {}),
+    ...(parameters.length ? { parameters } : {}),
+    ...(route.body
+      ? {
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(route.body.mediaTypes.map((type) => [type, { schema: ref('schemas', route.body!.schema) }])),
+          },
+        }
+      : {}),
+    responses,
+  };
+}
+
+const DESCRIPTION = `Projects and their tasks, per tenant. Every route but the documentation needs a bearer
+token (a JWT); your tenant comes from its claims, never from the request.
+
+- **Errors** are \`application/problem+json\` (RFC 9457). \`type\` is one of the problem types below; for
+  invalid input, \`errors\` lists a JSON Pointer into the request (\`/body/name\`, \`/query/limit\`,
+  \`/headers/if-match\`) for each problem.
+- **Concurrency**: reads return an \`ETag\`; send it back in \`If-Match\` to write only if nobody changed
+  the resource since (412 otherwise), and in \`If-None-Match\` to get 304 while your copy is current.
+- **Retries**: send an \`Idempotency-Key\` with each POST and retry it freely.
+- **Pages**: lists return \`{items, nextCursor}\`; pass \`nextCursor\` back as \`cursor\`.
+
+| problem type | status | meaning |
+| --- | --- | --- |
+${Object.values(PROBLEM_TYPES)
+  .map((p) => `| \`${p.type}\` | ${p.status} | ${p.description.replaceAll('|', '\\|')} |`)
+  .join('\n')}
+`;
+
+const TAGS = [
+  { name: 'Projects', description: "Your tenant's projects." },
+  { name: 'Tasks', description: 'The tasks of a project.' },
+  { name: 'Activity', description: "A project's feed of changes." },
+  { name: 'Documentation', description: 'This document and its reference page (no token needed).' },
+];
+
+/** The OpenAPI 3.1 document of the API. Pure: the same inputs give the same document. */
+export function buildOpenApiDocument(): Json {
+  const paths: Record<string, Record<string, Json>> = {};
+  for (const route of ROUTES as readonly RouteDefinition[]) (paths[route.path] ??= {})[route.method] = operation(route);
+  return {
+    openapi: '3.1.0',
+    jsonSchemaDialect: 'https://spec.openapis.org/oas/3.1/dialect/base',
+    info: {
+      title: API_TITLE,
+      version: API_VERSION,
+      description: DESCRIPTION,
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: '/', description: 'The server that serves this document' }],
+    security: [{ bearerAuth: [] }],
+    tags: TAGS,
+    paths,
+    components: {
+      securitySchemes: {
+        bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An ID token of the API’s identity provider.' },
+      },
+      parameters: PARAMETERS,
+      headers: HEADERS,
+      schemas: {
+        Project: component(schemas.Project),
+        ProjectCreate: component(schemas.ProjectCreate),
+        ProjectUpdate: component(schemas.ProjectUpdate),
+        Task: component(schemas.Task),
+        TaskCreate: component(schemas.TaskCreate),
+        TaskUpdate: component(schemas.TaskUpdate),
+        ActivityEntry: component(schemas.ActivityEntry),
+        ...Object.fromEntries(PAGED.map((item) => [`${item}Page`, pageSchema(item)])),
+        Problem: component(schemas.Problem),
+      },
+    },
+  };
+}

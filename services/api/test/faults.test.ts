@@ -1,0 +1,184 @@
+// DynamoDB faults (throttling, timeouts, service errors) injected with aws-sdk-client-mock on
+// the one shared client; every call not faulted goes through to the embedded DynamoDB.
+import { getDocumentClient } from '@app/data';
+import type { LocalDynamoDB } from '@app/local-dynamodb';
+import {
+  InternalServerError,
+  ProvisionedThroughputExceededException,
+  PutItemCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { handler as createProject } from '../src/handlers/projects/create.js';
+import { handler as getProject } from '../src/handlers/projects/get.js';
+import { handler as listProjects } from '../src/handlers/projects/list.js';
+import { handler as updateProject } from '../src/handlers/projects/update.js';
+import { handler as createTask } from '../src/handlers/tasks/create.js';
+import { handler as deleteTask } from '../src/handlers/tasks/delete.js';
+import { handler as listTasks } from '../src/handlers/tasks/list.js';
+import { startDatabase } from './database.js';
+import { httpEvent, invoke, lambdaContext, type Response } from './events.js';
+
+let db: LocalDynamoDB;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mock spans both clients' command types
+let dynamo: AwsStub<any, any, any>;
+beforeAll(async () => {
+  db = await startDatabase();
+});
+afterAll(async () => db.stop());
+beforeEach(() => {
+  dynamo = mockClient(getDocumentClient());
+  // Everything not faulted below reaches the embedded DynamoDB (sinon: the stub calls the real send).
+  dynamo.send.callThrough();
+});
+afterEach(() => dynamo.restore());
+
+const meta = { $metadata: { httpStatusCode: 400 } };
+const FAULTS = {
+  'provisioned throughput exceeded': () => new ProvisionedThroughputExceededException({ message: 'Rate of requests exceeds the allowed throughput', ...meta }),
+  'request throttled': () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', ...meta }),
+  'socket timeout': () => Object.assign(new Error('Connection timed out after 1000 ms'), { name: 'TimeoutError' }),
+  'connection refused': () => Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' }),
+  'internal server error': () => new InternalServerError({ message: 'Internal server error', $metadata: { httpStatusCode: 500 } }),
+  'service unavailable': () => Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }),
+};
+
+let tenantCount = 0;
+const freshTenant = () => ({ sub: 'user-1', tenant: `faults-${++tenantCount}-${Date.now()}` });
+
+function expectUnavailable(reply: Response) {
+  expect(reply.status).toBe(503);
+  expect(reply.headers).toMatchObject({ 'retry-after': '1', 'content-type': 'application/problem+json', 'x-content-type-options': 'nosniff' });
+  expect(reply.body).toMatchObject({ type: '/problems/service-unavailable', status: 503 });
+  expect(JSON.stringify(reply.body)).not.toMatch(/Exception|Throttl|ECONN|timed out|DynamoDB|Rate|\.ts:|\.js:/);
+}
+
+describe.each(Object.entries(FAULTS))('%s', (_label, fault) => {
+  it('on a create: 503 with Retry-After, and nothing written', async () => {
+    // Prepare
+    const claims = freshTenant();
+    dynamo.on(PutCommand).rejectsOnce(fault());
+
+    // Act
+    const reply = await invoke(createProject, { method: 'POST', path: '/projects', body: { name: 'Never' }, claims });
+
+    // Assess
+    expectUnavailable(reply);
+    expect((await invoke(listProjects, { method: 'GET', path: '/projects', claims })).body.items).toEqual([]);
+  });
+
+  it('on an update: 503, and the item unchanged', async () => {
+    // Prepare
+    const claims = freshTenant();
+    const project = (await invoke(createProject, { method: 'POST', path: '/projects', body: { name: 'Before' }, claims })).body;
+    dynamo.on(UpdateCommand).rejectsOnce(fault());
+    const p = { projectId: project.id };
+
+    // Act
+    const reply = await invoke(updateProject, { method: 'PATCH', path: 'x', pathParameters: p, body: { name: 'After' }, claims });
+
+    // Assess
+    expectUnavailable(reply);
+    expect((await invoke(getProject, { method: 'GET', path: 'x', pathParameters: p, claims })).body).toMatchObject({ name: 'Before', version: 1 });
+  });
+});
+
+describe('faults on the other calls of a request', () => {
+  it('a failed read before a write (the project check) writes nothing', async () => {
+    // Prepare
+    const claims = freshTenant();
+    const project = (await invoke(createProject, { method: 'POST', path: '/projects', body: { name: 'P' }, claims })).body;
+    dynamo.on(GetCommand).rejectsOnce(FAULTS['socket timeout']());
+
+    // Act
+    const reply = await invoke(createTask, { method: 'POST', path: 'x', pathParameters: { projectId: project.id }, body: { title: 'T' }, claims });
+
+    // Assess
+    expectUnavailable(reply);
+    expect((await invoke(listTasks, { method: 'GET', path: 'x', pathParameters: { projectId: project.id }, claims })).body.items).toEqual([]);
+  });
+
+  it('a failed delete leaves the item in place', async () => {
+    // Prepare
+    const claims = freshTenant();
+    const project = (await invoke(createProject, { method: 'POST', path: '/projects', body: { name: 'P' }, claims })).body;
+    const task = (await invoke(createTask, { method: 'POST', path: 'x', pathParameters: { projectId: project.id }, body: { title: 'T' }, claims })).body;
+    dynamo.on(DeleteCommand).rejectsOnce(FAULTS['internal server error']());
+
+    // Act
+    const reply = await invoke(deleteTask, { method: 'DELETE', path: 'x', pathParameters: { projectId: project.id, taskId: task.id }, claims });
+
+    // Assess
+    expectUnavailable(reply);
+    const tasks = await invoke(listTasks, { method: 'GET', path: 'x', pathParameters: { projectId: project.id }, claims });
+    expect(tasks.body.items.map((t: { id: string }) => t.id)).toEqual([task.id]);
+  });
+});
+
+describe('faults with an Idempotency-Key', () => {
+  const post = (claims: Record<string, string>, key: string) =>
+    invoke(createProject, { method: 'POST', path: '/projects', body: { name: 'Keyed' }, claims, headers: { 'idempotency-key': key } });
+
+  it('a failed write leaves the key free: the retry with the same key creates the one project', async () => {
+    // Prepare
+    const claims = freshTenant();
+    dynamo.on(PutCommand).rejectsOnce(FAULTS['request throttled']());
+
+    // Act
+    const failed = await post(claims, 'retry-me');
+    const retried = await post(claims, 'retry-me');
+
+    // Assess
+    expectUnavailable(failed);
+    expect(retried.status).toBe(201);
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
+    expect((await invoke(listProjects, { method: 'GET', path: '/projects', claims })).body.items).toHaveLength(1);
+  });
+
+  it('a throttled idempotency store answers 503 and writes nothing', async () => {
+    // Prepare
+    const claims = freshTenant();
+    dynamo.on(PutItemCommand).rejectsOnce(FAULTS['provisioned throughput exceeded']());
+
+    // Act
+    const reply = await post(claims, 'store-down');
+
+    // Assess
+    expectUnavailable(reply);
+    expect((await invoke(listProjects, { method: 'GET', path: '/projects', claims })).body.items).toEqual([]);
+  });
+
+  it('a response that cannot be stored is still answered as it happened (201), once', async () => {
+    // Prepare
+    const claims = freshTenant();
+    dynamo.on(UpdateItemCommand).rejectsOnce(FAULTS['service unavailable']());
+
+    // Act
+    const reply = await post(claims, 'unsaved');
+
+    // Assess
+    expect(reply.status).toBe(201);
+    expect((await invoke(listProjects, { method: 'GET', path: '/projects', claims })).body.items).toHaveLength(1);
+  });
+});
+
+describe('a DynamoDB call that hangs', () => {
+  it('is answered with a 503 before the Lambda timeout, not cut off by it', async () => {
+    // Prepare: 1.5 s left in the invocation; the read hangs for 5 s
+    dynamo.on(GetCommand).callsFakeOnce(() => new Promise((resolve) => setTimeout(() => resolve({}), 5_000)));
+    const context = { ...lambdaContext(), getRemainingTimeInMillis: () => 1_500 };
+    const projectId = '01890000-0000-7000-8000-000000000000';
+    const started = Date.now();
+
+    // Act
+    const result = await getProject(httpEvent({ method: 'GET', path: 'x', pathParameters: { projectId } }), context);
+
+    // Assess: answered at about 1.5 s - 1 s of margin
+    expect(Date.now() - started).toBeLessThan(1_400);
+    expect(result.statusCode).toBe(503);
+    expect(result.headers).toMatchObject({ 'retry-after': '1', 'content-type': 'application/problem+json' });
+    expect(JSON.parse(result.body!)).toMatchObject({ type: '/problems/service-unavailable' });
+  });
+});
