@@ -11,5 +11,7 @@ export const sharedConfig = defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     allowOnly: false,
+    // Handlers log JSON lines through Powertools; keep test output readable (set it to DEBUG to see them).
+    env: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'SILENT', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });

@@ -32,7 +32,11 @@ async function main(): Promise<number> {
   await assertPortFree(apiPort, '127.0.0.1', 'PORT');
   await assertPortFree(offlinePort, '127.0.0.1', 'OFFLINE_HTTP_PORT');
   await assertPortFree(lambdaPort, '127.0.0.1', 'OFFLINE_LAMBDA_PORT');
-  const issuer = await loadLocalIssuer(process.env.AUTH_DIR ?? join(rootDir, '.local', 'auth'));
+  // Everything the local stack keeps between runs: the database, stream checkpoints and
+  // failed batches, the local issuer's key.
+  const stateDir = process.env.STATE_DIR || join(rootDir, '.local');
+  const inMemory = !external && inMemoryRequested();
+  const issuer = await loadLocalIssuer(process.env.AUTH_DIR ?? join(stateDir, 'auth'));
 
   const tables = await readTableDefinitions(join(rootDir, 'serverless.yml'), { stage: STAGE });
   let db: LocalDynamoDB | undefined;
@@ -42,7 +46,7 @@ async function main(): Promise<number> {
     await ensureTablesAt(external, tables);
     endpoint = external;
   } else {
-    const dataDir = inMemoryRequested() ? undefined : (process.env.DB_DATA_DIR ?? join(rootDir, '.local', 'dynamodb'));
+    const dataDir = inMemory ? undefined : join(stateDir, 'dynamodb');
     db = await startLocalDynamoDB({ port: dbPort, dataDir, tables, warn: (m) => log(`warning: ${m}`) });
     endpoint = db.endpoint;
     log(`DynamoDB (embedded) on ${endpoint}, ${dataDir ? `data in ${dataDir}` : 'in memory'}`);
@@ -50,9 +54,9 @@ async function main(): Promise<number> {
   for (const table of tables) log(`table ${table.tableName} ready`);
 
   const services: ServiceProcess[] = [];
-  let gateway: AuthGateway | undefined;
+  const running: { gateway?: AuthGateway } = {};
   const stopAll = async () => {
-    await gateway?.stop();
+    await running.gateway?.stop();
     await Promise.all(services.map((s) => s.stop()));
     await db?.stop();
   };
@@ -85,7 +89,7 @@ async function main(): Promise<number> {
     await stopAll();
     throw error;
   }
-  gateway = await startAuthGateway({
+  running.gateway = await startAuthGateway({
     port: apiPort,
     target: `http://127.0.0.1:${offlinePort}`,
     verify: createVerifier({ jwks: issuer.jwks, issuer: issuer.issuer, audience: issuer.audience }),
@@ -93,11 +97,31 @@ async function main(): Promise<number> {
     publicPaths: PUBLIC_PATHS,
   });
   log(`API on http://localhost:${apiPort} (bearer tokens from: npm run token -- <user> [--tenant <tenant>])`);
+
+  // The stream consumer, fed by the local event-source mapping (scripts/stream-runner.ts).
+  const consumer = startProcess('consumer', process.execPath, ['--conditions=source', '--import', 'tsx', join(rootDir, 'scripts', 'stream-runner.ts')], {
+    cwd: rootDir,
+    // A database kept in memory takes its stream with it: then no checkpoints are kept either.
+    env: { ...env, STREAMS_STATE_DIR: inMemory ? '' : join(stateDir, 'streams') },
+  });
+  services.push(consumer);
+  try {
+    await Promise.race([
+      consumer.waitFor(/\[runner\] ready/, 120_000),
+      consumer.waitFor(/\[runner\] (?!ready)/, 120_000).then((line) => Promise.reject(new Error(`stream consumer failed to start: ${line}`))),
+      signalled.then(() => Promise.reject(new Error('interrupted'))),
+    ]);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+  log('stream consumer running (its batches log as [consumer])');
   log('ready: press Ctrl+C to stop');
 
   const stopped = await Promise.race([
     signalled.then((signal) => `${signal} received`),
     new Promise<string>((resolve) => api.child.once('exit', (code) => resolve(`api exited (code ${code})`))),
+    new Promise<string>((resolve) => consumer.child.once('exit', (code) => resolve(`stream consumer exited (code ${code})`))),
   ]);
   log(`${stopped}: stopping`);
   await stopAll();

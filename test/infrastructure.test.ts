@@ -100,6 +100,7 @@ describe('api service (services/api/serverless.yml)', () => {
     DocsPage: [],
     DocsAsset: [],
     NotFound: [],
+    ListActivity: ['dynamodb:GetItem', 'dynamodb:Query'],
   };
   const tableArn = { 'Fn::ImportValue': 'rest-api-data-dev-TableArn' };
   const indexArn = { 'Fn::Join': ['', [tableArn, '/index/gsi1']] };
@@ -164,6 +165,7 @@ describe('api service (services/api/serverless.yml)', () => {
         'DELETE /projects/{projectId}/tasks/{taskId}',
         'GET /projects',
         'GET /projects/{projectId}',
+        'GET /projects/{projectId}/activity',
         'GET /projects/{projectId}/tasks',
         'GET /projects/{projectId}/tasks/{taskId}',
         'PATCH /projects/{projectId}',

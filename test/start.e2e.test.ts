@@ -15,6 +15,7 @@ afterAll(async () => rm(dataDir, { recursive: true, force: true }));
 describe('npm start', () => {
   it('keeps a project created before a restart', async () => {
     const first = await startStack({ dataDir, authDir: join(dataDir, 'auth') });
+    expect(first.output()).toContain(`data in ${join(dataDir, 'dynamodb')}`);
     const authorization = `Bearer ${await first.token('restarter')}`;
     const created = await fetch(`${first.baseUrl}/projects`, {
       method: 'POST',

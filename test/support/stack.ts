@@ -84,7 +84,7 @@ export async function startStack(options: { dataDir?: string; authDir?: string; 
     OFFLINE_HTTP_PORT: String(offlinePort),
     OFFLINE_LAMBDA_PORT: String(lambdaPort),
     AUTH_DIR: authDir,
-    ...(options.dataDir ? { DB_DATA_DIR: options.dataDir } : { DB_IN_MEMORY: '1' }),
+    ...(options.dataDir ? { STATE_DIR: options.dataDir } : { DB_IN_MEMORY: '1' }),
     ...options.env,
   });
   try {

@@ -7,6 +7,7 @@
  *   cleanup   TENANT#<tenantId>                      CLEANUP#<projectId>
  *   task      TENANT#<tenantId>#PROJECT#<projectId>  TASK#<taskId>                     ...#STATUS#<status> / TASK#<taskId>
  *   activity  TENANT#<tenantId>#PROJECT#<projectId>  ACTIVITY#<occurredAt>#<eventId>
+ *   idempotency TENANT#<tenantId>#IDEMPOTENCY        <route and key hash>              (Powertools)
  *
  * A tenant's projects are one partition (GET /projects is one Query); a project's tasks and
  * activity are another (GET /projects/{id}/tasks, /activity), so deleting a project means
@@ -72,6 +73,19 @@ export const cleanupEntity = {
   },
   mutable: [],
 } as const satisfies EntityDefinition<'tenantId' | 'projectId'>;
+
+/**
+ * Idempotency records of POST requests (written by Powertools' DynamoDB persistence layer,
+ * which puts the route and Idempotency-Key hash in the sort key): one partition per tenant,
+ * so that one tenant's key can never replay another tenant's response.
+ */
+export const idempotencyEntity = {
+  name: 'idempotency',
+  keys: {
+    pk: [label('TENANT'), attr('tenantId'), label('IDEMPOTENCY')],
+  },
+  mutable: [],
+} as const;
 
 export const TABLE_INDEXES = {
   byStatus: { name: 'gsi1', pk: 'gsi1pk', sk: 'gsi1sk' },

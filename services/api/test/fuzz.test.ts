@@ -26,6 +26,7 @@ import { handler as createTask } from '../src/handlers/tasks/create.js';
 import { handler as deleteTask } from '../src/handlers/tasks/delete.js';
 import { handler as getTask } from '../src/handlers/tasks/get.js';
 import { handler as listTasks } from '../src/handlers/tasks/list.js';
+import { handler as listActivity } from '../src/handlers/activity/list.js';
 import { handler as updateTask } from '../src/handlers/tasks/update.js';
 import type { HttpResponse } from '../src/http/response.js';
 import { startDatabase } from './database.js';
@@ -278,6 +279,7 @@ const ROUTES: [OperationId | 'notFound', Handler, string, fc.Arbitrary<Record<st
   ['listTasks', listTasks, 'GET', projectParams],
   ['getTask', getTask, 'GET', taskParams],
   ['updateTask', updateTask, 'PATCH', taskParams],
+  ['listActivity', listActivity, 'GET', projectParams],
   ['getOpenApiDocument', openApiDocument, 'GET', noParams],
   ['getDocsPage', docsPage, 'GET', noParams],
   ['getDocsAsset', docsAsset, 'GET', assetParams],

@@ -3,7 +3,7 @@
 // derived from the verified identity and the validated request, which only exist once route()
 // has read the event. Records live in the caller's tenant partition, so one tenant's key can
 // never reach another's record, and they expire through the table's TTL attribute.
-import { composeKey, getDocumentClient } from '@app/data';
+import { composeKey, getDocumentClient, idempotencyEntity } from '@app/data';
 import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_TTL_SECONDS } from '@app/schema';
 import { IdempotencyConfig, IdempotencyPersistenceLayerError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
@@ -15,7 +15,6 @@ import type { HttpResponse } from './response.js';
 
 const KEY = new RegExp(IDEMPOTENCY_KEY_PATTERN);
 /** pk of a tenant's idempotency records: beside, never inside, the partitions of its resources. */
-const RECORDS_PK = [{ label: 'TENANT' }, { attr: 'tenantId' }, { label: 'IDEMPOTENCY' }] as const;
 
 /** The request's Idempotency-Key, undefined when absent; a malformed one is a 400. */
 export function idempotencyKeyOf(headers: Record<string, string | undefined>): string | undefined {
@@ -53,7 +52,7 @@ export async function runIdempotently(scope: IdempotentRequest, context: Context
     keyAttr: 'pk',
     sortKeyAttr: 'sk',
     expiryAttr: 'expiresAt',
-    staticPkValue: composeKey(RECORDS_PK, { tenantId: scope.tenantId }),
+    staticPkValue: composeKey(idempotencyEntity.keys.pk, { tenantId: scope.tenantId }),
     // The document client is a DynamoDBClient whose marshalling applies to its own commands
     // only; sharing it shares the connections, timeouts and retries set in packages/data.
     awsSdkV3Client: getDocumentClient() as unknown as DynamoDBClient,

@@ -4,6 +4,7 @@ import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { logger } from '../logger.js';
+import { runInRequest } from '../request-context.js';
 import { idempotencyKeyOf, runIdempotently } from './idempotency.js';
 import { identityOf, type Identity } from './identity.js';
 import { parseJsonBody } from './json-body.js';
@@ -82,7 +83,7 @@ export function route<TBody = undefined, TParam extends string = never>(
       if (!result.ok) throw validationProblem(result.errors);
       body = result.value;
     }
-    const run = () => action({ event, identity, params, body, headers });
+    const run = () => runInRequest(event.requestContext.requestId, () => action({ event, identity, params, body, headers }));
     if (key === undefined) return run();
     return runIdempotently({ key, tenantId: identity.tenantId, route: event.routeKey, request: { params, body } }, context, run);
   });

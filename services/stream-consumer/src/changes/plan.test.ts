@@ -39,11 +39,13 @@ describe('planChange: tasks', () => {
     expect(plan('MODIFY', { old: before, new: { ...before, version: 2, updatedAt: '2026-03-01T00:00:00.000Z' } })).toEqual({ type: 'none', reason: 'no tracked field changed' });
   });
 
-  it('uncounts a deleted task, dated no earlier than its last write', () => {
+  it('uncounts a deleted task, dated at the end of its commit second and never before its last write', () => {
     const task = taskImage('t1', 'p1', 'k1', { status: 'done', updatedAt: '2030-01-01T00:00:00.500Z' });
     const effect = plan('REMOVE', { old: task }, new Date('2030-01-01T00:00:00.000Z'));
-    expect(effect).toMatchObject({ counts: { total: -1, done: -1 }, activity: { type: 'task.deleted', occurredAt: '2030-01-01T00:00:00.500Z' } });
+    expect(effect).toMatchObject({ counts: { total: -1, done: -1 }, activity: { type: 'task.deleted', occurredAt: '2030-01-01T00:00:00.999Z' } });
     expect(effect).not.toHaveProperty('orphan');
+    const clockSkewed = taskImage('t1', 'p1', 'k1', { updatedAt: '2030-01-01T00:00:05.000Z' });
+    expect(plan('REMOVE', { old: clockSkewed }, new Date('2030-01-01T00:00:00.000Z'))).toMatchObject({ activity: { occurredAt: '2030-01-01T00:00:05.000Z' } });
   });
 });
 

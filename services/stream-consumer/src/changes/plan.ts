@@ -34,13 +34,19 @@ function changedFields(fields: readonly string[], before: Image, after: Image) {
   return changes;
 }
 
-/** When the change happened: the item's own timestamp where it has one, else the stream's. */
+/**
+ * When the change happened: the item's own (millisecond) timestamp where the write set one.
+ * A removal carries none, and the stream's commit time has second precision: a removal is
+ * dated at the end of its second, and never before the last write it removes, so that it
+ * sorts after the changes made before it. Derived from the record alone, so a replay dates
+ * (and keys) the entry the same way.
+ */
 function occurredAt(change: Change): string {
   const stamped = change.newImage?.updatedAt;
   if (change.kind !== 'REMOVE' && typeof stamped === 'string' && stamped !== change.oldImage?.updatedAt) return stamped;
-  // A removal carries no timestamp of its own; it happened after the last write it removes.
+  const endOfSecond = new Date(Date.parse(change.approximateAt) + 999).toISOString();
   const last = change.oldImage?.updatedAt;
-  return typeof last === 'string' && last > change.approximateAt ? last : change.approximateAt;
+  return typeof last === 'string' && last > endOfSecond ? last : endOfSecond;
 }
 
 function planTask(change: Change): Effect {
