@@ -15,8 +15,13 @@ export interface Change {
   keys: { pk: string; sk: string };
   oldImage?: Image;
   newImage?: Image;
-  /** The API request that made the change, when an API request made it. */
+  /** The API request that made the change, when an API request made it (inserts and modifications). */
   requestId?: string;
+  /**
+   * For a removal: the request that last wrote the item. A delete leaves no trace on the item,
+   * so the request that deleted it cannot be known from the record.
+   */
+  lastWriteRequestId?: string;
 }
 
 /** A record this consumer cannot make sense of: retrying will not help, it belongs in the dead-letter queue. */
@@ -39,7 +44,8 @@ export function decodeRecord(record: DynamoDBRecord): Change {
   if (typeof keys.pk !== 'string' || typeof keys.sk !== 'string') throw new PoisonRecordError('stream record without string pk/sk keys');
   const oldImage = image(dynamodb.OldImage);
   const newImage = image(dynamodb.NewImage);
-  const requestId = (newImage ?? oldImage)?.lastRequestId;
+  const requestId = newImage?.lastRequestId;
+  const lastWriteRequestId = eventName === 'REMOVE' ? oldImage?.lastRequestId : undefined;
   return {
     kind: eventName,
     entity: ((newImage ?? oldImage)?.entity as string | undefined) ?? undefined,
@@ -50,6 +56,7 @@ export function decodeRecord(record: DynamoDBRecord): Change {
     oldImage,
     newImage,
     ...(typeof requestId === 'string' ? { requestId } : {}),
+    ...(typeof lastWriteRequestId === 'string' ? { lastWriteRequestId } : {}),
   };
 }
 

@@ -80,3 +80,15 @@ describe('planChange: projects and cleanup', () => {
     expect(() => plan('INSERT', { new: { ...taskImage('t1', 'p1', 'k2'), status: 7 } })).toThrow(PoisonRecordError);
   });
 });
+
+describe('decodeRecord', () => {
+  it('names the request that made an insert or modification, and only the last writer of a removed item', () => {
+    const task = taskImage('t1', 'p1', 'k1', { lastRequestId: 'req-create' });
+    expect(decodeRecord(streamRecord('INSERT', { new: task }))).toMatchObject({ requestId: 'req-create' });
+    const updated = { ...task, title: 'x', lastRequestId: 'req-update' };
+    expect(decodeRecord(streamRecord('MODIFY', { old: task, new: updated }))).toMatchObject({ requestId: 'req-update' });
+    const removed = decodeRecord(streamRecord('REMOVE', { old: updated }));
+    expect(removed.requestId).toBeUndefined();
+    expect(removed.lastWriteRequestId).toBe('req-update');
+  });
+});

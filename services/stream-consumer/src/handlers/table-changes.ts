@@ -21,7 +21,14 @@ export async function handler(event: DynamoDBStreamEvent, context: Context): Pro
     try {
       const change = decodeRecord(record);
       const outcome = await applyEffect(planChange(change));
-      logger.info('change applied', { eventName: change.kind, entity: change.entity, sequenceNumber, outcome, requestId: change.requestId });
+      logger.info('change applied', {
+        eventName: change.kind,
+        entity: change.entity,
+        sequenceNumber,
+        outcome,
+        requestId: change.requestId,
+        lastWriteRequestId: change.lastWriteRequestId,
+      });
     } catch (error) {
       logger.error('change failed: the batch stops here and is retried from this record', { sequenceNumber, error: error as Error });
       return { batchItemFailures: [{ itemIdentifier: sequenceNumber }] };
