@@ -90,7 +90,7 @@ describe('api service (services/api/serverless.yml)', () => {
     GetProject: ['dynamodb:GetItem'],
     UpdateProject: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     DeleteProject: ['dynamodb:DeleteItem', 'dynamodb:GetItem'],
-    CreateTask: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    CreateTask: ['dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
     ListTasks: ['dynamodb:GetItem', 'dynamodb:Query'],
     GetTask: ['dynamodb:GetItem'],
     UpdateTask: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],

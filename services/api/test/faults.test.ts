@@ -8,7 +8,7 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { handler as createProject } from '../src/handlers/projects/create.js';
@@ -86,11 +86,11 @@ describe.each(Object.entries(FAULTS))('%s', (_label, fault) => {
 });
 
 describe('faults on the other calls of a request', () => {
-  it('a failed read before a write (the project check) writes nothing', async () => {
+  it('a failed transaction (project check and task write) writes nothing', async () => {
     // Prepare
     const claims = freshTenant();
     const project = (await invoke(createProject, { method: 'POST', path: '/projects', body: { name: 'P' }, claims })).body;
-    dynamo.on(GetCommand).rejectsOnce(FAULTS['socket timeout']());
+    dynamo.on(TransactWriteCommand).rejectsOnce(FAULTS['socket timeout']());
 
     // Act
     const reply = await invoke(createTask, { method: 'POST', path: 'x', pathParameters: { projectId: project.id }, body: { title: 'T' }, claims });

@@ -1,8 +1,9 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Task, TaskCreate, TaskStatus, TaskUpdate } from '@app/schema';
 import { v7 as uuidv7 } from 'uuid';
-import { composeKey, keyPrefix, TABLE_INDEXES, taskEntity } from '../entities.js';
-import { NotFoundError } from '../errors.js';
-import { deleteVersioned, getItem, putNew, queryPage, updateVersioned, type Item, type Page, type TableContext } from '../table.js';
+import { composeKey, keyPrefix, projectEntity, TABLE_INDEXES, taskEntity } from '../entities.js';
+import { ConflictError, NotFoundError } from '../errors.js';
+import { deleteVersioned, ExpressionBuilder, getItem, queryPage, updateVersioned, type Item, type Page, type TableContext } from '../table.js';
 import type { ProjectRepository, WriteOptions } from './projects.js';
 
 const taskRef = (tenantId: string, projectId: string, taskId: string) => ({
@@ -41,11 +42,15 @@ export class TaskRepository {
     private readonly projects: ProjectRepository,
   ) {}
 
+  /**
+   * One transaction: the project must exist (for this tenant) when the task is written, so a
+   * task can never be created under a project that a concurrent request is deleting.
+   */
   async create(tenantId: string, projectId: string, input: TaskCreate): Promise<Task> {
-    await this.projects.assertExists(tenantId, projectId);
     const ref = taskRef(tenantId, projectId, uuidv7());
     const now = (this.ctx.now?.() ?? new Date()).toISOString();
     const status: TaskStatus = input.status ?? 'open';
+    const requestId = this.ctx.requestId?.();
     const item: Item = {
       ...ref.key,
       gsi1pk: statusPartition(tenantId, projectId, status),
@@ -61,8 +66,28 @@ export class TaskRepository {
       createdAt: now,
       updatedAt: now,
       version: 1,
+      ...(requestId ? { lastRequestId: requestId } : {}),
     };
-    await putNew(this.ctx, ref, item);
+    const projectKey = { pk: composeKey(projectEntity.keys.pk, { tenantId }), sk: composeKey(projectEntity.keys.sk, { projectId }) };
+    const exists = new ExpressionBuilder();
+    const fresh = new ExpressionBuilder();
+    try {
+      await this.ctx.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { ConditionCheck: { TableName: this.ctx.tableName, Key: projectKey, ConditionExpression: `attribute_exists(${exists.name('pk')})`, ...exists.attributes } },
+            { Put: { TableName: this.ctx.tableName, Item: item, ConditionExpression: `attribute_not_exists(${fresh.name('pk')})`, ...fresh.attributes } },
+          ],
+        }),
+      );
+    } catch (error) {
+      const reasons = (error as { name?: string; CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+      if ((error as { name?: string }).name === 'TransactionCanceledException' && reasons) {
+        if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new NotFoundError('project', projectId);
+        if (reasons[1]?.Code === 'ConditionalCheckFailed') throw new ConflictError(`task ${ref.id} already exists`, { cause: error });
+      }
+      throw error;
+    }
     return toTask(item);
   }
 
