@@ -6,7 +6,7 @@
 import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityType, TaskStatus } from '@app/schema';
 import { activityEntity, cleanupEntity, composeKey, projectEntity, taskEntity } from './entities.js';
-import { ExpressionBuilder, isConditionFailure, type Item, type TableContext } from './table.js';
+import { cancellationCodes, ExpressionBuilder, isConditionFailure, type Item, type TableContext } from './table.js';
 
 export type CountsDelta = Partial<Record<'total' | TaskStatus, number>>;
 
@@ -77,10 +77,9 @@ export class ProjectionWriter {
       );
       return 'applied';
     } catch (error) {
-      const reasons = (error as { name?: string; CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-      if ((error as { name?: string }).name !== 'TransactionCanceledException' || !reasons) throw error;
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
-      if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'project-missing';
+      const [entryCode, projectCode] = cancellationCodes(error) ?? [];
+      if (entryCode === 'ConditionalCheckFailed') return 'duplicate';
+      if (projectCode === 'ConditionalCheckFailed') return 'project-missing';
       throw error;
     }
   }

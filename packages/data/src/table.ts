@@ -78,6 +78,15 @@ export function isConditionFailure(error: unknown): error is ConditionalCheckFai
   return error instanceof ConditionalCheckFailedException || (error as { name?: string })?.name === 'ConditionalCheckFailedException';
 }
 
+/**
+ * The reason code of each action of a cancelled transaction, in request order
+ * (e.g. 'ConditionalCheckFailed', 'None'); undefined for any other error.
+ */
+export function cancellationCodes(error: unknown): (string | undefined)[] | undefined {
+  const { name, CancellationReasons } = (error ?? {}) as { name?: string; CancellationReasons?: { Code?: string }[] };
+  return name === 'TransactionCanceledException' && CancellationReasons ? CancellationReasons.map((reason) => reason.Code) : undefined;
+}
+
 export async function getItem(ctx: TableContext, key: { pk: string; sk: string }): Promise<Item | undefined> {
   const { Item } = await ctx.client.send(new GetCommand({ TableName: ctx.tableName, Key: key, ConsistentRead: true }));
   return Item;

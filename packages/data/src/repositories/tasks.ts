@@ -3,7 +3,7 @@ import type { Task, TaskCreate, TaskStatus, TaskUpdate } from '@app/schema';
 import { v7 as uuidv7 } from 'uuid';
 import { composeKey, keyPrefix, projectEntity, TABLE_INDEXES, taskEntity } from '../entities.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import { deleteVersioned, ExpressionBuilder, getItem, queryPage, updateVersioned, type Item, type Page, type TableContext } from '../table.js';
+import { cancellationCodes, deleteVersioned, ExpressionBuilder, getItem, queryPage, updateVersioned, type Item, type Page, type TableContext } from '../table.js';
 import type { ProjectRepository, WriteOptions } from './projects.js';
 
 const taskRef = (tenantId: string, projectId: string, taskId: string) => ({
@@ -81,11 +81,9 @@ export class TaskRepository {
         }),
       );
     } catch (error) {
-      const reasons = (error as { name?: string; CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-      if ((error as { name?: string }).name === 'TransactionCanceledException' && reasons) {
-        if (reasons[0]?.Code === 'ConditionalCheckFailed') throw new NotFoundError('project', projectId);
-        if (reasons[1]?.Code === 'ConditionalCheckFailed') throw new ConflictError(`task ${ref.id} already exists`, { cause: error });
-      }
+      const [project, task] = cancellationCodes(error) ?? [];
+      if (project === 'ConditionalCheckFailed') throw new NotFoundError('project', projectId);
+      if (task === 'ConditionalCheckFailed') throw new ConflictError(`task ${ref.id} already exists`, { cause: error });
       throw error;
     }
     return toTask(item);
