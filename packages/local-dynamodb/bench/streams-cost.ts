@@ -1,29 +1,33 @@
 // What the streams layer costs: write throughput and latency against plain dynalite and
 // against the embedded engine with a stream on the table, with and without a stream
-// reader polling alongside. Same machine, same run, same client settings, same
-// concurrency, same bounded number of writes; rounds alternate the order of the
-// scenarios so that warm-up and machine noise do not favour one of them.
+// reader alongside. Same machine, same run, same client settings, same concurrency, same
+// bounded number of writes.
+//
+// All servers run at once and the scenarios take turns, in short slices and in a
+// rotating order, so that whatever else the machine does at a given moment weighs on all
+// of them alike (a shared machine makes back-to-back runs differ more than the scenarios).
 //
 //   npm run bench -w @app/local-dynamodb
-//   BENCH_OPS=3000 BENCH_CONCURRENCY=16 BENCH_ROUNDS=3 npm run bench -w @app/local-dynamodb
+//   BENCH_OPS=3000 BENCH_SLICES=15 BENCH_CONCURRENCY=16 npm run bench -w @app/local-dynamodb
 //
 // Prints a table and one JSON line (`{"bench":"streams-cost",...}`).
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { StreamViewType } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startLocalDynamoDB } from '../src/server.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+/** Writes per scenario, after the warm-up. */
 const OPS = Number(process.env.BENCH_OPS ?? 3_000);
+const SLICES = Number(process.env.BENCH_SLICES ?? 15);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-const WARMUP = Math.min(500, Math.floor(OPS / 4));
+const WARMUP = 300;
 const KEYS = 1_000;
 const TableName = 'bench';
 
@@ -38,10 +42,11 @@ async function plainDynalite(): Promise<Endpoint> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stop: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -50,8 +55,8 @@ async function embedded(): Promise<Endpoint> {
   return { endpoint: db.endpoint, stop: () => db.stop() };
 }
 
-function client<T>(Client: new (config: Record<string, unknown>) => T, endpoint: string): T {
-  return new Client({
+function dynamoDBClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
@@ -78,57 +83,64 @@ async function createTable(dynamodb: DynamoDBClient, stream: StreamViewType | un
 function write(dynamodb: DynamoDBClient, index: number): Promise<unknown> {
   const pk = { S: `key-${(index * 7919) % KEYS}` };
   if (index % 2) {
-    return dynamodb.send(new UpdateItemCommand({ TableName, Key: { pk }, UpdateExpression: 'ADD n :one SET touched = :at', ExpressionAttributeValues: { ':one': { N: '1' }, ':at': { N: String(index) } } }));
+    return dynamodb.send(
+      new UpdateItemCommand({ TableName, Key: { pk }, UpdateExpression: 'ADD n :one SET touched = :at', ExpressionAttributeValues: { ':one': { N: '1' }, ':at': { N: String(index) } } }),
+    );
   }
   return dynamodb.send(new PutItemCommand({ TableName, Item: { pk, body: { S: 'x'.repeat(160) }, index: { N: String(index) }, tags: { SS: ['a', 'b'] } } }));
 }
 
-/** Runs `count` writes with CONCURRENCY in flight; the latency of each, in ms. */
-async function run(dynamodb: DynamoDBClient, from: number, count: number): Promise<{ latencies: number[]; seconds: number; cpuMicros: number }> {
-  const latencies: number[] = [];
+interface Totals {
+  latencies: number[];
+  seconds: number;
+  /** CPU time of the whole process (all threads). */
+  cpuMicros: number;
+  /** Time the writers' thread (client and server) was busy: its event loop's active time. */
+  mainBusyMicros: number;
+}
+
+/** Runs writes `from` to `from + count` with CONCURRENCY in flight, adding to `totals`. */
+async function run(dynamodb: DynamoDBClient, from: number, count: number, totals: Totals): Promise<void> {
   let next = from;
   const started = performance.now();
   const cpu = process.cpuUsage();
+  const loop = performance.eventLoopUtilization();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < from + count) {
         const index = next++;
         const at = performance.now();
         await write(dynamodb, index);
-        latencies.push(performance.now() - at);
+        totals.latencies.push(performance.now() - at);
       }
     }),
   );
   const used = process.cpuUsage(cpu);
-  return { latencies, seconds: (performance.now() - started) / 1000, cpuMicros: used.user + used.system };
+  totals.seconds += (performance.now() - started) / 1000;
+  totals.cpuMicros += used.user + used.system;
+  totals.mainBusyMicros += performance.eventLoopUtilization(loop).active * 1000;
 }
 
-/**
- * Follows the stream from TRIM_HORIZON. `lambda`: as Lambda's event source mapping polls
- * a shard (4 times a second, up to 1000 records, at once again while pages are full);
- * `busy`: back to back, pausing 10 ms only when a page is empty.
- */
-function startReader(endpoint: string, StreamArn: string, pace: 'lambda' | 'busy'): { stop(): Promise<number> } {
-  const streams = client(DynamoDBStreamsClient, endpoint);
-  let running = true;
-  let records = 0;
-  const loop = (async () => {
-    const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn }));
-    let { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn, ShardId: StreamDescription!.Shards![0]!.ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
-    while (running && ShardIterator) {
-      const page = await streams.send(new GetRecordsCommand({ ShardIterator, Limit: 1000 }));
-      const count = page.Records?.length ?? 0;
-      records += count;
-      ShardIterator = page.NextShardIterator;
-      const pause = pace === 'lambda' ? (count === 1000 ? 0 : 250) : count ? 0 : 10;
-      if (pause) await new Promise((resolve) => setTimeout(resolve, pause));
-    }
-  })();
+type Pace = 'lambda' | 'busy';
+
+interface Reader {
+  resume(): void;
+  pause(): void;
+  stop(): Promise<number>;
+}
+
+/** bench/stream-reader.mjs in a worker thread, following the stream from TRIM_HORIZON. */
+async function startReader(endpoint: string, StreamArn: string, pace: Pace): Promise<Reader> {
+  const worker = new Worker(new URL('./stream-reader.mjs', import.meta.url), { workerData: { endpoint, StreamArn, pace } });
+  await new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject));
   return {
+    resume: () => worker.postMessage('running'),
+    pause: () => worker.postMessage('paused'),
     async stop() {
-      running = false;
-      await loop;
-      streams.destroy();
+      const done = new Promise<number>((resolve) => worker.once('message', (message: { records: number }) => resolve(message.records)));
+      worker.postMessage('stop');
+      const records = await done;
+      await worker.terminate();
       return records;
     },
   };
@@ -138,7 +150,7 @@ interface Scenario {
   name: string;
   start(): Promise<Endpoint>;
   stream?: StreamViewType;
-  reader?: 'lambda' | 'busy';
+  reader?: Pace;
 }
 
 const scenarios: Scenario[] = [
@@ -146,89 +158,104 @@ const scenarios: Scenario[] = [
   { name: 'embedded, no stream', start: embedded },
   { name: 'embedded, stream', start: embedded, stream: 'NEW_AND_OLD_IMAGES' },
   { name: 'stream + Lambda-rate reader', start: embedded, stream: 'NEW_AND_OLD_IMAGES', reader: 'lambda' },
-  { name: 'stream + busy reader', start: embedded, stream: 'NEW_AND_OLD_IMAGES', reader: 'busy' },
+  { name: 'stream + busy raw reader', start: embedded, stream: 'NEW_AND_OLD_IMAGES', reader: 'busy' },
 ];
 
-interface Measure {
+interface Running {
+  scenario: Scenario;
+  server: Endpoint;
+  dynamodb: DynamoDBClient;
+  reader?: Reader;
+  totals: Totals;
+  written: number;
+}
+
+interface Row {
+  scenario: string;
   opsPerSecond: number;
-  /** CPU time of this process (client and server together) per write: steadier than wall time on a busy machine. */
+  p50Ms: number;
+  p99Ms: number;
   cpuMicrosPerWrite: number;
-  p50: number;
-  p99: number;
+  mainBusyMicrosPerWrite: number;
   recordsRead?: number;
+  written?: number;
 }
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-async function measure(scenario: Scenario): Promise<Measure> {
-  const server = await scenario.start();
-  const dynamodb = client(DynamoDBClient, server.endpoint);
-  try {
-    const StreamArn = await createTable(dynamodb, scenario.stream);
-    await run(dynamodb, 0, WARMUP);
-    const reader = scenario.reader ? startReader(server.endpoint, StreamArn!, scenario.reader) : undefined;
-    const { latencies, seconds, cpuMicros } = await run(dynamodb, WARMUP, OPS);
-    const recordsRead = await reader?.stop();
-    latencies.sort((a, b) => a - b);
-    return { opsPerSecond: OPS / seconds, cpuMicrosPerWrite: cpuMicros / OPS, p50: percentile(latencies, 50), p99: percentile(latencies, 99), ...(recordsRead === undefined ? {} : { recordsRead }) };
-  } finally {
-    dynamodb.destroy();
-    await server.stop();
-  }
-}
-
-const results = new Map<string, Measure[]>(scenarios.map((scenario) => [scenario.name, []]));
-for (let round = 0; round < ROUNDS; round += 1) {
-  // Rotate the order each round.
-  const order = scenarios.map((_, index) => scenarios[(index + round) % scenarios.length]!);
-  for (const scenario of order) results.get(scenario.name)!.push(await measure(scenario));
-}
-
-const summary = scenarios.map((scenario) => {
-  const runs = results.get(scenario.name)!;
-  return {
-    scenario: scenario.name,
-    opsPerSecond: Math.round(median(runs.map((run) => run.opsPerSecond))),
-    cpuMicrosPerWrite: Math.round(median(runs.map((run) => run.cpuMicrosPerWrite))),
-    p50Ms: Number(median(runs.map((run) => run.p50)).toFixed(2)),
-    p99Ms: Number(median(runs.map((run) => run.p99)).toFixed(2)),
-    ...(scenario.reader ? { recordsReadPerRound: runs.map((run) => run.recordsRead) } : {}),
-  };
-});
-const baseline = summary[0]!;
-const streams = summary.find((row) => row.scenario === 'embedded, stream')!;
-const lambdaReader = summary.find((row) => row.scenario === 'stream + Lambda-rate reader')!;
-const busyReader = summary.find((row) => row.scenario === 'stream + busy reader')!;
 const relative = (value: number, reference: number): number => Number(((value / reference - 1) * 100).toFixed(1));
 
-console.log(`\n${OPS} writes per run (after ${WARMUP} warm-up), ${CONCURRENCY} in flight, median of ${ROUNDS} rounds, Node ${process.version}\n`);
-console.log(['scenario'.padEnd(28), 'writes/s'.padStart(9), 'vs dynalite'.padStart(12), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'CPU µs/write'.padStart(13)].join(' '));
-for (const row of summary) {
+async function main(): Promise<void> {
+  const running: Running[] = [];
+  for (const scenario of scenarios) {
+    const server = await scenario.start();
+    const dynamodb = dynamoDBClient(server.endpoint);
+    const StreamArn = await createTable(dynamodb, scenario.stream);
+    const totals: Totals = { latencies: [], seconds: 0, cpuMicros: 0, mainBusyMicros: 0 };
+    await run(dynamodb, 0, WARMUP, { latencies: [], seconds: 0, cpuMicros: 0, mainBusyMicros: 0 });
+    const reader = scenario.reader ? await startReader(server.endpoint, StreamArn!, scenario.reader) : undefined;
+    running.push({ scenario, server, dynamodb, reader, totals, written: WARMUP });
+  }
+  const slice = Math.ceil(OPS / SLICES);
+  for (let round = 0; round < SLICES; round += 1) {
+    for (let turn = 0; turn < running.length; turn += 1) {
+      const current = running[(turn + round) % running.length]!;
+      current.reader?.resume();
+      await run(current.dynamodb, current.written, slice, current.totals);
+      current.reader?.pause();
+      current.written += slice;
+    }
+  }
+  const summary: Row[] = [];
+  for (const { scenario, server, dynamodb, reader, totals } of running) {
+    const recordsRead = await reader?.stop();
+    dynamodb.destroy();
+    await server.stop();
+    const latencies = totals.latencies.sort((a, b) => a - b);
+    summary.push({
+      scenario: scenario.name,
+      opsPerSecond: Math.round(latencies.length / totals.seconds),
+      p50Ms: Number(percentile(latencies, 50).toFixed(2)),
+      p99Ms: Number(percentile(latencies, 99).toFixed(2)),
+      cpuMicrosPerWrite: Math.round(totals.cpuMicros / latencies.length),
+      mainBusyMicrosPerWrite: Math.round(totals.mainBusyMicros / latencies.length),
+      ...(recordsRead === undefined ? {} : { recordsRead, written: WARMUP + latencies.length }),
+    });
+  }
+
+  const baseline = summary[0]!;
+  const byName = (name: string) => summary.find((row) => row.scenario === name)!;
+  const streams = byName('embedded, stream');
+  console.log(`\n${slice * SLICES} writes per scenario (after ${WARMUP} warm-up) in ${SLICES} interleaved slices, ${CONCURRENCY} in flight, Node ${process.version}`);
+  console.log('busy: µs per write the writers\' thread (SDK client and server) was busy; CPU: µs per write of the whole process (with the reader thread)\n');
+  console.log(['scenario'.padEnd(28), 'writes/s'.padStart(9), 'vs dynalite'.padStart(12), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'busy µs'.padStart(8), 'CPU µs'.padStart(8)].join(' '));
+  for (const row of summary) {
+    console.log(
+      [
+        row.scenario.padEnd(28),
+        String(row.opsPerSecond).padStart(9),
+        `${relative(row.opsPerSecond, baseline.opsPerSecond)}%`.padStart(12),
+        row.p50Ms.toFixed(2).padStart(8),
+        row.p99Ms.toFixed(2).padStart(8),
+        String(row.mainBusyMicrosPerWrite).padStart(8),
+        String(row.cpuMicrosPerWrite).padStart(8),
+      ].join(' '),
+    );
+  }
   console.log(
-    [
-      row.scenario.padEnd(28),
-      String(row.opsPerSecond).padStart(9),
-      `${relative(row.opsPerSecond, baseline.opsPerSecond)}%`.padStart(12),
-      row.p50Ms.toFixed(2).padStart(8),
-      row.p99Ms.toFixed(2).padStart(8),
-      String(row.cpuMicrosPerWrite).padStart(13),
-    ].join(' '),
+    JSON.stringify({
+      bench: 'streams-cost',
+      opsPerScenario: slice * SLICES,
+      slices: SLICES,
+      concurrency: CONCURRENCY,
+      node: process.version,
+      results: summary,
+      streamsThroughputVsDynalitePct: relative(streams.opsPerSecond, baseline.opsPerSecond),
+      streamsP50VsDynalitePct: relative(streams.p50Ms, baseline.p50Ms),
+      streamsP99VsDynalitePct: relative(streams.p99Ms, baseline.p99Ms),
+      lambdaReaderThroughputVsStreamsPct: relative(byName('stream + Lambda-rate reader').opsPerSecond, streams.opsPerSecond),
+      busyReaderThroughputVsStreamsPct: relative(byName('stream + busy raw reader').opsPerSecond, streams.opsPerSecond),
+    }),
   );
 }
-console.log(
-  JSON.stringify({
-    bench: 'streams-cost',
-    ops: OPS,
-    concurrency: CONCURRENCY,
-    rounds: ROUNDS,
-    node: process.version,
-    results: summary,
-    streamsThroughputVsDynalitePct: relative(streams.opsPerSecond, baseline.opsPerSecond),
-    streamsP50VsDynalitePct: relative(streams.p50Ms, baseline.p50Ms),
-    streamsP99VsDynalitePct: relative(streams.p99Ms, baseline.p99Ms),
-    streamsCpuPerWriteVsDynalitePct: relative(streams.cpuMicrosPerWrite, baseline.cpuMicrosPerWrite),
-    lambdaReaderThroughputVsStreamsPct: relative(lambdaReader.opsPerSecond, streams.opsPerSecond),
-    busyReaderThroughputVsStreamsPct: relative(busyReader.opsPerSecond, streams.opsPerSecond),
-  }),
-);
+
+await main();

@@ -51,6 +51,8 @@ export interface BatchOp {
   type: 'put' | 'del';
   key: string;
   value?: unknown;
+  /** The store's default is JSON; stream records are stored as text (see streams/store.ts). */
+  valueEncoding?: 'utf8';
 }
 
 /** The abstract-level database under dynalite (MemoryLevel, or Level with a path). */
@@ -60,6 +62,7 @@ export interface MainDb {
   put(key: string, value: unknown): Promise<void>;
   del(key: string): Promise<void>;
   values(options: RangeOptions): { all(): Promise<unknown[]>; [Symbol.asyncIterator](): AsyncIterator<unknown>; close(): Promise<void> };
+  iterator(options: RangeOptions): { all(): Promise<[string, unknown][]>; [Symbol.asyncIterator](): AsyncIterator<[string, unknown]>; close(): Promise<void> };
   keys(options: RangeOptions): { all(): Promise<string[]> };
   close(): Promise<void>;
 }
@@ -71,6 +74,7 @@ export interface RangeOptions {
   lte?: string;
   limit?: number;
   reverse?: boolean;
+  valueEncoding?: 'utf8';
 }
 
 export interface Store {

@@ -14,7 +14,7 @@ import { crc32 } from 'node:zlib';
 import type { Engine } from './engine.js';
 import { internalServerError, isApiError, missingAuthenticationToken, serializationError } from './errors.js';
 import type { Handler } from './items.js';
-import { batchWriteItem, deleteItem, putItem, updateItem } from './items.js';
+import { RawJson, batchWriteItem, deleteItem, putItem, updateItem } from './items.js';
 import { describeStream, getRecords, getShardIterator, listStreams } from './streams/api.js';
 import { createTable, deleteTable, describeTable, updateTable } from './tables.js';
 import { transactGetItems, transactWriteItems } from './transactions.js';
@@ -56,7 +56,7 @@ function contentType(req: IncomingMessage): string {
 }
 
 function send(res: ServerResponse, type: string, statusCode: number, data: unknown): void {
-  const body = JSON.stringify(data);
+  const body = data instanceof RawJson ? data.text : JSON.stringify(data);
   res.statusCode = statusCode;
   // The AWS CLI (botocore) checks this header on DynamoDB responses.
   res.setHeader('x-amz-crc32', crc32(body));

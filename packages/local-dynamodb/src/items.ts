@@ -8,7 +8,12 @@ import { wantsItemOnConditionFailure, withReturnValuesOnConditionCheckFailure } 
 import { writeItem } from './writes.js';
 import type { Target, WriteAction } from './writes.js';
 
-export type Handler = (engine: Engine, request: Record<string, unknown>) => Promise<Record<string, unknown>>;
+/** A response already serialised (GetRecords sends stored record texts as they are). */
+export class RawJson {
+  constructor(readonly text: string) {}
+}
+
+export type Handler = (engine: Engine, request: Record<string, unknown>) => Promise<Record<string, unknown> | RawJson>;
 
 function singleWrite(action: WriteAction): Handler {
   const spec = withReturnValuesOnConditionCheckFailure(dynaliteValidation(action));

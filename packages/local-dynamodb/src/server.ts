@@ -153,7 +153,11 @@ export async function startLocalDynamoDB(options: LocalDynamoDBOptions = {}): Pr
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 8000;
   const path = options.dataDir === undefined ? undefined : resolve(options.dataDir);
-  const onError = options.onError ?? ((error: unknown) => console.error('[local-dynamodb]', error));
+  const report = options.onError ?? ((error: unknown) => console.error('[local-dynamodb]', error));
+  // A request still running when stop() closed the store fails with this; it is no news.
+  const onError = (error: unknown): void => {
+    if (!/Database is (not open|closed)/.test(error instanceof Error ? error.message : String(error))) report(error);
+  };
   if (path) {
     await mkdir(path, { recursive: true });
     if (await isStoreLocked(path)) {
