@@ -1,5 +1,6 @@
-// @app/local-dynamodb: an embedded DynamoDB (dynalite) for local runs and tests, with the
-// tables taken from serverless.yml.
+// @app/local-dynamodb: an embedded DynamoDB for local runs and tests (dynalite, plus
+// DynamoDB Streams, transactions and TTL on the same endpoint), with the tables taken
+// from serverless.yml.
 export { startLocalDynamoDB, LocalDynamoDBPortInUseError, LocalDynamoDBDataDirInUseError } from './server.js';
 export type { LocalDynamoDB, LocalDynamoDBOptions } from './server.js';
 export { readTableDefinitions, tableDefinitionsFromYaml, toTableDefinition } from './table-definition.js';

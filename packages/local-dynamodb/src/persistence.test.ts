@@ -14,8 +14,8 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()?.();
 });
 
-async function open(dataDir: string) {
-  const db = await startLocalDynamoDB({ port: 0, dataDir, ttlSweepIntervalMs: 0 });
+async function open(dataDir: string, now?: () => number) {
+  const db = await startLocalDynamoDB({ port: 0, dataDir, ttlSweepIntervalMs: 0, ...(now ? { now } : {}) });
   const config = { endpoint: db.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
   const client = new DynamoDBClient(config);
   const streams = new DynamoDBStreamsClient(config);
@@ -25,14 +25,19 @@ async function open(dataDir: string) {
     await db.stop();
   };
   cleanups.push(close);
-  return { client, streams, close };
+  return { db, client, streams, close };
+}
+
+async function tempDir(): Promise<string> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'local-dynamodb-streams-'));
+  cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+  return dataDir;
 }
 
 describe('a data folder', () => {
   it('keeps streams, records, stream and TTL settings across a restart', async () => {
     // Prepare
-    const dataDir = await mkdtemp(join(tmpdir(), 'local-dynamodb-streams-'));
-    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const dataDir = await tempDir();
     const first = await open(dataDir);
     const TableName = 'kept';
     const { TableDescription } = await first.client.send(
@@ -75,5 +80,40 @@ describe('a data folder', () => {
     // An iterator taken before the restart goes on where it was.
     const continued = await second.streams.send(new GetRecordsCommand({ ShardIterator: beforeRestart.NextShardIterator }));
     expect(continued.Records?.map((record) => record.dynamodb?.Keys?.pk?.S)).toEqual(['three']);
+  });
+
+  it('resumes a stream whose records were all trimmed: LATEST reads on, sequence numbers keep growing', async () => {
+    // Prepare
+    let now = Date.UTC(2030, 0, 1);
+    const dataDir = await tempDir();
+    const first = await open(dataDir, () => now);
+    const { TableDescription } = await first.client.send(
+      new CreateTableCommand({
+        TableName: 'trimmed',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' },
+      }),
+    );
+    const StreamArn = TableDescription!.LatestStreamArn!;
+    await first.client.send(new PutItemCommand({ TableName: 'trimmed', Item: { pk: { S: 'old' } } }));
+    const [old] = await readStream(first.streams, StreamArn);
+    now += 25 * 60 * 60 * 1000;
+    await first.db.sweep();
+    await first.close();
+
+    // Act
+    const second = await open(dataDir, () => now);
+    const { StreamDescription } = await second.streams.send(new DescribeStreamCommand({ StreamArn }));
+    const ShardId = StreamDescription!.Shards![0]!.ShardId!;
+    const { ShardIterator } = await second.streams.send(new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType: 'LATEST' }));
+    await second.client.send(new PutItemCommand({ TableName: 'trimmed', Item: { pk: { S: 'new' } } }));
+    const page = await second.streams.send(new GetRecordsCommand({ ShardIterator }));
+
+    // Assess
+    expect(page.Records?.map((record) => record.dynamodb?.Keys?.pk?.S)).toEqual(['new']);
+    expect(BigInt(page.Records![0]!.dynamodb!.SequenceNumber!)).toBeGreaterThan(BigInt(old!.dynamodb!.SequenceNumber!));
+    expect((await readStream(second.streams, StreamArn)).map((record) => record.dynamodb?.Keys?.pk?.S)).toEqual(['new']);
   });
 });

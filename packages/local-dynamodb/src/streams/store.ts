@@ -80,9 +80,11 @@ export class StreamStore {
     for (const meta of metas) {
       this.#streams.set(meta.arn, meta);
       const [lastKey] = await this.#db.keys({ gte: recordKey(meta.id, ''), lt: recordKey(meta.id, RANGE_END), reverse: true, limit: 1 }).all();
-      const last = lastKey?.slice(lastKey.lastIndexOf('~') + 1);
-      for (const seq of [meta.startSeq, meta.endSeq, meta.trimmedThrough, last]) if (seq && BigInt(seq) > this.#seq) this.#seq = BigInt(seq);
-      this.#lastSeq.set(meta.arn, last ?? pad(BigInt(meta.startSeq) - 1n));
+      // The newest record, or, when retention removed them all, the newest removed.
+      let last = BigInt(meta.startSeq) - 1n;
+      for (const seq of [lastKey?.slice(lastKey.lastIndexOf('~') + 1), meta.trimmedThrough]) if (seq && BigInt(seq) > last) last = BigInt(seq);
+      for (const seq of [meta.startSeq, meta.endSeq, last]) if (seq !== undefined && BigInt(seq) > this.#seq) this.#seq = BigInt(seq);
+      this.#lastSeq.set(meta.arn, pad(last));
     }
   }
 

@@ -15,7 +15,7 @@ import {
 import type { StreamViewType } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand } from '@aws-sdk/client-dynamodb-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, failure, firstShard, readStream, recordsOf, region, startTarget, streamSpecification, suiteTimeout } from './target.js';
+import { eventually, failure, firstShard, readStream, recordsOf, region, startTarget, streamSpecification, suiteTimeout, waitForTable } from './target.js';
 import type { Target } from './target.js';
 
 let target: Target;
@@ -314,10 +314,11 @@ describe('disabling and re-enabling a stream', { timeout: suiteTimeout }, () => 
 
     // Act
     const disabled = await target.dynamodb.send(new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: false } }));
-    const afterDisable = (await target.dynamodb.send(new DescribeTableCommand({ TableName }))).Table;
+    const afterDisable = await waitForTable(target.dynamodb, TableName);
     const again = await failure(target.dynamodb.send(new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: false } })));
     await target.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'unrecorded' } } }));
     const reenabled = await target.dynamodb.send(new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } }));
+    await waitForTable(target.dynamodb, TableName);
     const twice = await failure(target.dynamodb.send(new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } })));
     const second = reenabled.TableDescription!.LatestStreamArn!;
     await target.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'after' } } }));
@@ -349,6 +350,7 @@ describe('disabling and re-enabling a stream', { timeout: suiteTimeout }, () => 
     await target.dynamodb.send(new PutItemCommand({ TableName: table.TableName, Item: { pk: { S: 'only' } } }));
     await recordsOf(target.streams, table.LatestStreamArn!, 1);
     await target.dynamodb.send(new UpdateTableCommand({ TableName: table.TableName, StreamSpecification: { StreamEnabled: false } }));
+    await waitForTable(target.dynamodb, table.TableName);
     const { ShardId } = await firstShard(target.streams, table.LatestStreamArn!);
     const { ShardIterator } = await target.streams.send(new GetShardIteratorCommand({ StreamArn: table.LatestStreamArn, ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
 
