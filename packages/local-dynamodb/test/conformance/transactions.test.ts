@@ -128,6 +128,29 @@ describe('TransactWriteItems', { timeout: suiteTimeout }, () => {
     expect(error.message).toMatch(/^1 validation error detected: Value '.*' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100$/s);
   });
 
+  it('rejects an element with more than one action, or none', async () => {
+    // Act
+    const two = await failure(target.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName, Item: key('x') }, Delete: { TableName, Key: key('y') } }] })));
+    const none = await failure(target.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [{}] })));
+
+    // Assess
+    expect(two.name).toBe('ValidationException');
+    expect(none.name).toBe('ValidationException');
+  });
+
+  it('rejects items that add up to more than 4 MB, writing none of them', async () => {
+    // Prepare: eleven items just under the 400 KB item limit.
+    const pks = Array.from({ length: 11 }, () => unique('large'));
+    const TransactItems: TransactWriteItem[] = pks.map((pk) => ({ Put: { TableName, Item: { ...key(pk), blob: { S: 'x'.repeat(390 * 1024) } } } }));
+
+    // Act
+    const error = await failure(target.dynamodb.send(new TransactWriteItemsCommand({ TransactItems })));
+
+    // Assess
+    expect(error.name).toBe('ValidationException');
+    expect(await item(pks[0]!)).toBeUndefined();
+  });
+
   it('rejects an action on a table that does not exist', async () => {
     // Act
     const error = await failure(target.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: unique('no-such-table'), Item: key('x') } }] })));
