@@ -3,16 +3,17 @@
 // JavaScript, so that the worker needs no TypeScript loader. The bench resumes it while
 // the writes of its scenario run, and pauses it otherwise.
 //
-// `lambda`: the AWS SDK, polling as Lambda's event source mapping polls a shard (4 times a
-//   second, up to 1000 records, at once again while pages are full).
-// `busy`: back to back (10 ms pause only on an empty page), over plain HTTP with nothing
-//   but JSON.parse on the client side: the most a reader can ask of the server. (The
-//   SDK's own parsing of records costs the reader far more CPU than the server spends
-//   serving them; on a machine with few cores, that CPU is taken from the writers too.)
+// pace `idle`: never reads (the control); `lambda`: as Lambda's event source mapping polls a shard (4 times a second, up to
+//   1000 records, at once again while pages are full); `busy`: back to back, pausing 10 ms
+//   only on an empty page.
+// client `sdk`: the AWS SDK; `raw`: plain HTTP and JSON.parse, the least a reader can do
+//   on its side. The SDK's parsing of records costs the reader far more CPU than the
+//   server spends serving them, and on a machine with few cores that CPU is the writers'
+//   too: comparing both tells the server's share.
 import { parentPort, workerData } from 'node:worker_threads';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 
-const { endpoint, StreamArn, pace } = workerData;
+const { endpoint, StreamArn, pace, client } = workerData;
 const streams = new DynamoDBStreamsClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 1 });
 let state = 'paused';
 let wake = () => undefined;
@@ -41,11 +42,11 @@ const { StreamDescription } = await streams.send(new DescribeStreamCommand({ Str
 let { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn, ShardId: StreamDescription.Shards[0].ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
 parentPort.postMessage({ ready: true });
 while (state !== 'stop' && ShardIterator) {
-  if (state === 'paused') {
+  if (state === 'paused' || (pace === 'idle' && state !== 'stop')) {
     await new Promise((resolve) => (wake = resolve));
     continue;
   }
-  const page = pace === 'lambda' ? await streams.send(new GetRecordsCommand({ ShardIterator, Limit: 1000 })) : await getRecordsRaw(ShardIterator);
+  const page = client === 'sdk' ? await streams.send(new GetRecordsCommand({ ShardIterator, Limit: 1000 })) : await getRecordsRaw(ShardIterator);
   const count = page.Records?.length ?? 0;
   records += count;
   ShardIterator = page.NextShardIterator;

@@ -1,7 +1,9 @@
 // What the streams layer costs: write throughput and latency against plain dynalite and
-// against the embedded engine with a stream on the table, with and without a stream
-// reader alongside. Same machine, same run, same client settings, same concurrency, same
-// bounded number of writes.
+// against the embedded engine, without and with a stream on the table, and with stream
+// readers alongside (bench/stream-reader.mjs, in a worker thread: an idle one as the
+// control, one polling at Lambda's rate with the SDK, the same over plain HTTP, and one
+// polling back to back). Same machine, same run, same client settings, same concurrency,
+// same bounded number of writes.
 //
 // All servers run at once and the scenarios take turns, in short slices and in a
 // rotating order, so that whatever else the machine does at a given moment weighs on all
@@ -121,7 +123,8 @@ async function run(dynamodb: DynamoDBClient, from: number, count: number, totals
   totals.mainBusyMicros += performance.eventLoopUtilization(loop).active * 1000;
 }
 
-type Pace = 'lambda' | 'busy';
+type Pace = 'lambda' | 'busy' | 'idle';
+type ReaderClient = 'sdk' | 'raw';
 
 interface Reader {
   resume(): void;
@@ -130,8 +133,8 @@ interface Reader {
 }
 
 /** bench/stream-reader.mjs in a worker thread, following the stream from TRIM_HORIZON. */
-async function startReader(endpoint: string, StreamArn: string, pace: Pace): Promise<Reader> {
-  const worker = new Worker(new URL('./stream-reader.mjs', import.meta.url), { workerData: { endpoint, StreamArn, pace } });
+async function startReader(endpoint: string, StreamArn: string, { pace, client }: { pace: Pace; client: ReaderClient }): Promise<Reader> {
+  const worker = new Worker(new URL('./stream-reader.mjs', import.meta.url), { workerData: { endpoint, StreamArn, pace, client } });
   await new Promise((resolve, reject) => worker.once('message', resolve).once('error', reject));
   return {
     resume: () => worker.postMessage('running'),
@@ -150,15 +153,19 @@ interface Scenario {
   name: string;
   start(): Promise<Endpoint>;
   stream?: StreamViewType;
-  reader?: Pace;
+  reader?: { pace: Pace; client: ReaderClient };
 }
 
 const scenarios: Scenario[] = [
   { name: 'dynalite', start: plainDynalite },
   { name: 'embedded, no stream', start: embedded },
   { name: 'embedded, stream', start: embedded, stream: 'NEW_AND_OLD_IMAGES' },
-  { name: 'stream + Lambda-rate reader', start: embedded, stream: 'NEW_AND_OLD_IMAGES', reader: 'lambda' },
-  { name: 'stream + busy raw reader', start: embedded, stream: 'NEW_AND_OLD_IMAGES', reader: 'busy' },
+  // The control: a reader thread that never reads. What it costs is the thread's presence
+  // and measurement noise, not reading.
+  { name: 'stream + idle reader thread', start: embedded, stream: 'NEW_AND_OLD_IMAGES', reader: { pace: 'idle', client: 'raw' } },
+  { name: 'stream + Lambda-rate reader', start: embedded, stream: 'NEW_AND_OLD_IMAGES', reader: { pace: 'lambda', client: 'sdk' } },
+  { name: 'stream + Lambda-rate raw', start: embedded, stream: 'NEW_AND_OLD_IMAGES', reader: { pace: 'lambda', client: 'raw' } },
+  { name: 'stream + busy raw reader', start: embedded, stream: 'NEW_AND_OLD_IMAGES', reader: { pace: 'busy', client: 'raw' } },
 ];
 
 interface Running {
@@ -227,11 +234,11 @@ async function main(): Promise<void> {
   const streams = byName('embedded, stream');
   console.log(`\n${slice * SLICES} writes per scenario (after ${WARMUP} warm-up) in ${SLICES} interleaved slices, ${CONCURRENCY} in flight, Node ${process.version}`);
   console.log('busy: µs per write the writers\' thread (SDK client and server) was busy; CPU: µs per write of the whole process (with the reader thread)\n');
-  console.log(['scenario'.padEnd(28), 'writes/s'.padStart(9), 'vs dynalite'.padStart(12), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'busy µs'.padStart(8), 'CPU µs'.padStart(8)].join(' '));
+  console.log(['scenario'.padEnd(30), 'writes/s'.padStart(9), 'vs dynalite'.padStart(12), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'busy µs'.padStart(8), 'CPU µs'.padStart(8)].join(' '));
   for (const row of summary) {
     console.log(
       [
-        row.scenario.padEnd(28),
+        row.scenario.padEnd(30),
         String(row.opsPerSecond).padStart(9),
         `${relative(row.opsPerSecond, baseline.opsPerSecond)}%`.padStart(12),
         row.p50Ms.toFixed(2).padStart(8),
@@ -252,7 +259,9 @@ async function main(): Promise<void> {
       streamsThroughputVsDynalitePct: relative(streams.opsPerSecond, baseline.opsPerSecond),
       streamsP50VsDynalitePct: relative(streams.p50Ms, baseline.p50Ms),
       streamsP99VsDynalitePct: relative(streams.p99Ms, baseline.p99Ms),
+      idleReaderThreadThroughputVsStreamsPct: relative(byName('stream + idle reader thread').opsPerSecond, streams.opsPerSecond),
       lambdaReaderThroughputVsStreamsPct: relative(byName('stream + Lambda-rate reader').opsPerSecond, streams.opsPerSecond),
+      lambdaRawReaderThroughputVsStreamsPct: relative(byName('stream + Lambda-rate raw').opsPerSecond, streams.opsPerSecond),
       busyReaderThroughputVsStreamsPct: relative(byName('stream + busy raw reader').opsPerSecond, streams.opsPerSecond),
     }),
   );
