@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DescribeTableCommand, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDBClient, ensureTables, ensureTablesAt } from './ensure-tables.js';
@@ -109,6 +109,31 @@ describe('startLocalDynamoDB', () => {
     // Assess
     expect(second.tables[0]?.action).toBe('created');
     expect(await getItem(clientFor(second))).toBeUndefined();
+  });
+
+  it('makes tables ACTIVE as CreateTable answers, and frees the name as DeleteTable answers (createTableMs/deleteTableMs 0)', async () => {
+    // Prepare
+    const db = await start();
+    const client = clientFor(db);
+    const create = () =>
+      client.send(
+        new CreateTableCommand({
+          TableName: 'at-once',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+
+    // Act
+    const created = await create();
+    await client.send(new PutItemCommand({ TableName: 'at-once', Item: { pk: { S: 'x' } } }));
+    await client.send(new DeleteTableCommand({ TableName: 'at-once' }));
+    const again = await create();
+
+    // Assess
+    expect(created.TableDescription?.TableStatus).toBe('ACTIVE');
+    expect(again.TableDescription?.TableStatus).toBe('ACTIVE');
   });
 
   it('stops promptly although a client still holds keep-alive connections', async () => {

@@ -63,6 +63,20 @@ const updateTableAction = dynaliteAction('updateTable');
 const describeTableAction = dynaliteAction('describeTable');
 const deleteTableAction = dynaliteAction('deleteTable');
 
+/**
+ * With createTableMs/deleteTableMs at 0 ("at once"), dynalite still settles the table on
+ * a timer after it has answered, so a client writing right after CreateTable could find
+ * the table not ACTIVE yet, or a CreateTable right after DeleteTable find the name taken.
+ * Waiting for that timer (a few event-loop turns) makes "at once" hold for every client.
+ */
+async function settled(engine: Engine, tableName: string, done: (table: TableRecord | undefined) => boolean): Promise<TableRecord | undefined> {
+  for (let attempt = 0; ; attempt += 1) {
+    const table = await getTable(engine.store, tableName, false).catch(() => undefined);
+    if (done(table) || attempt >= 200) return table;
+    await new Promise((resolve) => setTimeout(resolve, attempt < 10 ? 0 : 5));
+  }
+}
+
 /** Table-level changes to streams and TTL are serialised per table with this lock key. */
 export const tableLockKey = (tableName: string): string => `table\u0000${tableName}`;
 
@@ -109,7 +123,8 @@ export const createTable: Handler = async (engine, request) => {
   const release = await engine.locks.acquire([tableLockKey(data.TableName as string)]);
   try {
     const { TableDescription } = await runAction(createTableAction, engine.store, data);
-    const table = TableDescription as TableRecord;
+    let table = TableDescription as TableRecord;
+    if (engine.store.options.createTableMs === 0) table = (await settled(engine, table.TableName, (current) => current?.TableStatus === 'ACTIVE')) ?? table;
     // A new table starts with no extension, whatever an older table of that name had.
     const ops = [engine.extensions.set(table.TableName, { tableId: table.TableId })];
     if (stream?.StreamEnabled) ops.push(...changeStream(engine, table, stream));
@@ -160,6 +175,7 @@ export const deleteTable: Handler = async (engine, request) => {
     }
     ops.push(engine.extensions.delete(table.TableName));
     await engine.committer.commit(ops);
+    if (engine.store.options.deleteTableMs === 0) await settled(engine, table.TableName, (current) => !current);
     return { TableDescription: description };
   } finally {
     release();
