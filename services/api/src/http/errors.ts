@@ -1,11 +1,5 @@
 import { DataError } from '@app/data';
 import { RETRY_AFTER_SECONDS } from '@app/schema';
-import {
-  IdempotencyAlreadyInProgressError,
-  IdempotencyInconsistentStateError,
-  IdempotencyPersistenceLayerError,
-  IdempotencyValidationError,
-} from '@aws-lambda-powertools/idempotency';
 import { HttpProblem } from './problem.js';
 
 /** DynamoDB and SDK errors that mean "try again shortly", not "your request is wrong". */
@@ -57,18 +51,8 @@ export function toHttpProblem(error: unknown): HttpProblem | undefined {
         });
     }
   }
-  if (error instanceof IdempotencyValidationError) {
-    return new HttpProblem('idempotencyKeyReused', 'This Idempotency-Key was used with a different request: send a new key.', {
-      errors: [{ pointer: '/headers/idempotency-key', message: 'was already used with a different request' }],
-    });
-  }
-  if (error instanceof IdempotencyAlreadyInProgressError || error instanceof IdempotencyInconsistentStateError) {
-    return new HttpProblem('idempotencyInProgress', 'A request with this Idempotency-Key is still in progress: retry shortly.', {
-      headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
-    });
-  }
+  // The Idempotency-Key utility's own errors become problems where it runs (idempotency.ts):
+  // importing them here would put it in every function's bundle.
   if (isTransient(error)) return serviceUnavailable();
-  // The idempotency store failing for any other reason is still the store, not the request.
-  if (error instanceof IdempotencyPersistenceLayerError) return serviceUnavailable();
   return undefined;
 }

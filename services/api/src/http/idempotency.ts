@@ -4,13 +4,21 @@
 // has read the event. Records live in the caller's tenant partition, so one tenant's key can
 // never reach another's record, and they expire through the table's TTL attribute.
 import { composeKey, getDocumentClient, idempotencyEntity } from '@app/data';
-import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_TTL_SECONDS } from '@app/schema';
-import { IdempotencyConfig, IdempotencyPersistenceLayerError, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_TTL_SECONDS, RETRY_AFTER_SECONDS } from '@app/schema';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  IdempotencyInconsistentStateError,
+  IdempotencyPersistenceLayerError,
+  IdempotencyValidationError,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { logger } from '../logger.js';
-import { validationProblem } from './problem.js';
+import { serviceUnavailable } from './errors.js';
+import { HttpProblem, validationProblem } from './problem.js';
 import type { HttpResponse } from './response.js';
 
 const KEY = new RegExp(IDEMPOTENCY_KEY_PATTERN);
@@ -76,6 +84,31 @@ export async function runIdempotently(scope: IdempotentRequest, context: Context
       logger.warn('idempotent response not stored', { error });
       return produced;
     }
-    throw error;
+    throw problemOf(error) ?? error;
   }
 }
+
+/** The utility's own errors as the client's problems; anything else (the action's) goes on as it is. */
+function problemOf(error: unknown): HttpProblem | undefined {
+  if (error instanceof IdempotencyValidationError) {
+    return new HttpProblem('idempotencyKeyReused', 'This Idempotency-Key was used with a different request: send a new key.', {
+      errors: [{ pointer: '/headers/idempotency-key', message: 'was already used with a different request' }],
+    });
+  }
+  if (error instanceof IdempotencyAlreadyInProgressError || error instanceof IdempotencyInconsistentStateError) {
+    return new HttpProblem('idempotencyInProgress', 'A request with this Idempotency-Key is still in progress: retry shortly.', {
+      headers: { 'retry-after': String(RETRY_AFTER_SECONDS) },
+    });
+  }
+  // The idempotency store failing is the store, not the request: transient or not, retry later.
+  if (error instanceof IdempotencyPersistenceLayerError) return serviceUnavailable();
+  return undefined;
+}
+
+/** What route() takes as `idempotency` (src/http/route.ts). */
+export interface Idempotency {
+  keyOf: typeof idempotencyKeyOf;
+  run: typeof runIdempotently;
+}
+
+export const idempotency: Idempotency = { keyOf: idempotencyKeyOf, run: runIdempotently };

@@ -5,7 +5,7 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { logger } from '../logger.js';
 import { runInRequest } from '../request-context.js';
-import { idempotencyKeyOf, runIdempotently } from './idempotency.js';
+import type { Idempotency } from './idempotency.js';
 import { identityOf, type Identity } from './identity.js';
 import { parseJsonBody } from './json-body.js';
 import { accessLog, problemResponses, securityHeaders } from './middlewares.js';
@@ -27,8 +27,12 @@ export interface RouteSpec<TBody, TParam extends string> {
   params?: readonly TParam[];
   /** Validator of the JSON body, for routes that take one. */
   body?: Validator<TBody>;
-  /** Honour an Idempotency-Key header (POST routes): see idempotency.ts. */
-  idempotent?: boolean;
+  /**
+   * Honour an Idempotency-Key header (POST routes): pass `idempotency` from idempotency.ts.
+   * Passed in, not imported here, so that only the functions that use it bundle (and load) the
+   * Powertools idempotency utility and its JMESPath engine (npm run bench: ~70 KB each).
+   */
+  idempotency?: Idempotency;
 }
 
 const ID = new RegExp(ID_PATTERN);
@@ -76,7 +80,7 @@ export function route<TBody = undefined, TParam extends string = never>(
       params[name] = value;
     }
     const headers = event.headers ?? {};
-    const key = spec.idempotent ? idempotencyKeyOf(headers) : undefined;
+    const key = spec.idempotency?.keyOf(headers);
     let body = undefined as TBody;
     if (spec.body) {
       const result = spec.body(parseJsonBody(event));
@@ -84,7 +88,7 @@ export function route<TBody = undefined, TParam extends string = never>(
       body = result.value;
     }
     const run = () => runInRequest(event.requestContext.requestId, () => action({ event, identity, params, body, headers }));
-    if (key === undefined) return run();
-    return runIdempotently({ key, tenantId: identity.tenantId, route: event.routeKey, request: { params, body } }, context, run);
+    if (key === undefined || !spec.idempotency) return run();
+    return spec.idempotency.run({ key, tenantId: identity.tenantId, route: event.routeKey, request: { params, body } }, context, run);
   });
 }

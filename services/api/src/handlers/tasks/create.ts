@@ -1,11 +1,12 @@
 import { validateTaskCreate } from '@app/schema';
 import { etagOf } from '../../http/etag.js';
+import { idempotency } from '../../http/idempotency.js';
 import { json } from '../../http/response.js';
 import { route } from '../../http/route.js';
 import { getRepositories } from '../../repositories.js';
 
 /** POST /projects/{projectId}/tasks (Idempotency-Key honoured) */
-export const handler = route({ params: ['projectId'], body: validateTaskCreate, idempotent: true }, async ({ identity, params, body }) => {
+export const handler = route({ params: ['projectId'], body: validateTaskCreate, idempotency }, async ({ identity, params, body }) => {
   const task = await getRepositories().tasks.create(identity.tenantId, params.projectId, body);
   return json(201, task, { location: `/projects/${task.projectId}/tasks/${task.id}`, etag: etagOf(task) });
 });
