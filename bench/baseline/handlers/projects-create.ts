@@ -1,0 +1,25 @@
+import { randomUUID } from 'node:crypto';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { TABLE, db, json, projectKey, strip, tenantOf } from '../shared.ts';
+
+export const handler = async (event: APIGatewayProxyEventV2) => {
+  const input = JSON.parse(event.body ?? '{}') as { name: string; description?: string };
+  const id = randomUUID();
+  const now = new Date().toISOString();
+  const tenant = tenantOf(event);
+  const item = {
+    ...projectKey(tenant, id),
+    entity: 'project',
+    tenantId: tenant,
+    id,
+    name: input.name,
+    description: input.description,
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    taskCounts: { total: 0, open: 0, in_progress: 0, done: 0 },
+  };
+  await db.send(new PutCommand({ TableName: TABLE, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+  return json(201, strip(item));
+};

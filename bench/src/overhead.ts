@@ -1,0 +1,212 @@
+// 3. Per-request overhead: each route's handler and its hand-written baseline invoked in process
+// (bench/src/children/overhead.mjs, a fresh process per handler and round, rounds in the order
+// ours, hand-written, hand-written, ours) with API Gateway HTTP API events, every DynamoDB call
+// answered by a stub, so that only the handlers' code is timed: routing, identity, validation,
+// middlewares, logging, mapping, serialisation. A third run of ours with the log level at ERROR
+// shows what the one access-log line per request costs.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { BundleSet } from './bundle.ts';
+import { round, summarize } from './stats.ts';
+import { httpEvent, TENANT_ID, type Fixture, type RouteCase } from './support/routes.ts';
+import type { ServiceConfig } from './support/service.ts';
+
+const OVERHEAD_CHILD = fileURLToPath(new URL('./children/overhead.mjs', import.meta.url));
+
+/** The per-request target: at most this many microseconds over the hand-written handler, at p50. */
+export const OVERHEAD_TARGET_US = 10;
+
+export interface OverheadSide {
+  p50: number;
+  p99: number;
+  mean: number;
+  /** DynamoDB calls per request (stubbed). */
+  dbCalls: number;
+}
+
+export interface OverheadFigure {
+  functionName: string;
+  baseline: string;
+  invocations: number;
+  ours: OverheadSide;
+  handWritten: OverheadSide;
+  /** Diagnostic: ours with POWERTOOLS_LOG_LEVEL=ERROR, i.e. without the access-log line. */
+  oursWithoutAccessLog: OverheadSide;
+  /** ours.p50 - handWritten.p50, microseconds: the target's figure. */
+  overheadP50: number;
+  overheadP99: number;
+  met: boolean;
+}
+
+export interface OverheadOptions {
+  api: ServiceConfig;
+  fixture: Fixture;
+  cursorSecret: string;
+  warmup: number;
+  /** Timed invocations per handler, split over two rounds. */
+  iterations: number;
+  /** Time budget per round. */
+  budgetMs: number;
+}
+
+const tenant = encodeURIComponent(TENANT_ID);
+const iso = '2026-01-01T00:00:00.000Z';
+
+function projectItem(projectId: string) {
+  return {
+    pk: `TENANT#${tenant}`,
+    sk: `PROJECT#${projectId}`,
+    entity: 'project',
+    tenantId: TENANT_ID,
+    id: projectId,
+    name: 'Bench project',
+    description: 'The project every request reads',
+    createdAt: iso,
+    updatedAt: iso,
+    version: 3,
+    taskCounts: { total: 6, open: 6, in_progress: 0, done: 0 },
+    lastRequestId: 'req-1',
+  };
+}
+
+function taskItem(projectId: string, taskId: string) {
+  return {
+    pk: `TENANT#${tenant}#PROJECT#${projectId}`,
+    sk: `TASK#${taskId}`,
+    gsi1pk: `TENANT#${tenant}#PROJECT#${projectId}#STATUS#open`,
+    gsi1sk: `TASK#${taskId}`,
+    entity: 'task',
+    tenantId: TENANT_ID,
+    id: taskId,
+    projectId,
+    title: 'Bench task',
+    status: 'open',
+    createdAt: iso,
+    updatedAt: iso,
+    version: 2,
+    lastRequestId: 'req-1',
+  };
+}
+
+function activityItem(projectId: string, n: number) {
+  return {
+    pk: `TENANT#${tenant}#PROJECT#${projectId}`,
+    sk: `ACTIVITY#${iso}#evt-${n}`,
+    entity: 'activity',
+    tenantId: TENANT_ID,
+    id: `evt-${n}`,
+    projectId,
+    type: 'task.updated',
+    taskId: projectId,
+    title: 'A task',
+    changes: { status: { from: 'open', to: 'in_progress' } },
+    occurredAt: iso,
+  };
+}
+
+/** What the stub answers each command with, for a route: a page is 20 items (no next page). */
+function responses(route: RouteCase, fixture: Fixture): Record<string, unknown> {
+  const page = <T>(make: (i: number) => T) => ({ Items: Array.from({ length: 20 }, (_, i) => make(i)), Count: 20, ScannedCount: 20 });
+  const item = {
+    project: projectItem(fixture.projectId),
+    task: taskItem(fixture.projectId, fixture.taskId),
+  };
+  const out: Record<string, unknown> = {};
+  for (const [command, kind] of Object.entries(route.stub)) {
+    if (kind === 'empty') out[command] = {};
+    else if (kind === 'projects') out[command] = page(() => item.project);
+    else if (kind === 'tasks') out[command] = page(() => item.task);
+    else if (kind === 'activity') out[command] = page((i) => activityItem(fixture.projectId, i));
+    else if (command === 'UpdateCommand') out[command] = { Attributes: item[kind] };
+    else out[command] = { Item: item[kind] };
+  }
+  return out;
+}
+
+interface ChildReport {
+  samples: number[];
+  dbCalls: number;
+}
+
+function runChild(spec: unknown, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ChildReport> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [OVERHEAD_CHILD], { env: { ...env, BENCH_SPEC: JSON.stringify(spec) }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    let stderr = '';
+    let report: ChildReport | undefined;
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('message', (message) => (report = message as ChildReport));
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      if (report) resolve(report);
+      else reject(new Error(`per-request run failed (exit ${code}): ${stderr.slice(-2_000)}`));
+    });
+  });
+}
+
+const sideOf = (samples: number[], dbCalls: number): OverheadSide => {
+  const s = summarize(samples);
+  return { p50: round(s.p50, 1), p99: round(s.p99, 1), mean: round(s.mean, 1), dbCalls: round(dbCalls, 2) };
+};
+
+export async function measureOverhead(route: RouteCase, bundles: BundleSet, options: OverheadOptions): Promise<OverheadFigure> {
+  const ours = bundles.api[route.functionName];
+  const handWritten = bundles.baseline[route.baseline];
+  if (!ours || !handWritten) throw new Error(`no bundle for ${route.functionName} or ${route.baseline}`);
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_LAMBDA_FUNCTION_NAME: route.functionName,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    TZ: ':UTC',
+    ...options.api.environment,
+    // Never reached: every call is stubbed.
+    DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
+    CURSOR_SECRET: options.cursorSecret,
+  };
+  const common = {
+    functionName: route.functionName,
+    event: httpEvent(route.request(options.fixture, 0), 'template'),
+    status: route.status,
+    responses: responses(route, options.fixture),
+    warmup: options.warmup,
+    iterations: Math.ceil(options.iterations / 2),
+    budgetMs: options.budgetMs,
+  };
+  const runRound = (bundle: typeof ours, extraEnv: NodeJS.ProcessEnv = {}) =>
+    runChild({ ...common, bundle: { path: bundle.path, exportName: bundle.exportName } }, { ...env, ...extraEnv }, options.budgetMs + 60_000);
+  const quiet = { POWERTOOLS_LOG_LEVEL: 'ERROR' };
+  // ABBA, so that drift on the machine weighs on both alike.
+  const rounds = [
+    await runRound(ours),
+    await runRound(handWritten),
+    await runRound(handWritten),
+    await runRound(ours),
+    await runRound(ours, quiet),
+    await runRound(ours, quiet),
+  ];
+  const merge = (indexes: number[]) => ({
+    samples: indexes.flatMap((i) => rounds[i]!.samples),
+    dbCalls: rounds[indexes[0]!]!.dbCalls,
+  });
+  const [o, h, q] = [merge([0, 3]), merge([1, 2]), merge([4, 5])];
+  const oursSide = sideOf(o.samples, o.dbCalls);
+  const baseSide = sideOf(h.samples, h.dbCalls);
+  const overheadP50 = round1(oursSide.p50 - baseSide.p50);
+  return {
+    functionName: route.functionName,
+    baseline: route.baseline,
+    invocations: o.samples.length,
+    ours: oursSide,
+    handWritten: baseSide,
+    oursWithoutAccessLog: sideOf(q.samples, q.dbCalls),
+    overheadP50,
+    overheadP99: round1(oursSide.p99 - baseSide.p99),
+    met: overheadP50 <= OVERHEAD_TARGET_US,
+  };
+}
+
+const round1 = (value: number) => round(value, 1);

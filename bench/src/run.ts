@@ -1,0 +1,379 @@
+// npm run bench: every measurement, side by side in one run, each against its hand-written
+// baseline; prints tables and writes bench/results.json (its keys: docs/benchmarks.md).
+//   npm run bench                           everything (about 8 to 10 minutes on 2 cores)
+//   npm run bench -- --only=bundle,cold     some sections (written to bench/.build/results.partial.json)
+//   npm run bench -- --quick                fewer runs, for trying the bench itself (never for results.json)
+//   BENCH_API_DIR=<dir> npm run bench -- --only=bundle,cold,overhead
+//                                           another copy of services/api (an older commit's, say), for before/after
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { BUNDLE_TARGET_BYTES, buildBundles, LAYOUTS, publicFigure, type BundleSet, type Layout } from './bundle.ts';
+import type { CapacityFigure } from './capacity.ts';
+import { COLD_START_TARGET_RATIO, measureColdStart, type ColdFigure } from './cold-start.ts';
+import { measureDataLayer, type DataFigure } from './data-layer.ts';
+import { E2E_TARGET_RATIO, measureEndToEnd, type E2EFigure } from './e2e.ts';
+import { measureOverhead, OVERHEAD_TARGET_US, type OverheadFigure } from './overhead.ts';
+import { renderResults, updateDocument, type Results } from './report.ts';
+import { formatTable, kb, mark, round } from './stats.ts';
+import { consumerMapping, STREAM_LAG_TARGET_P50_MS, type LagFigure } from './stream-lag.ts';
+import { startDatabase, type Database } from './support/db.ts';
+import { CURSOR_SECRET, seedFixture } from './support/fixture.ts';
+import { loadTool } from './support/load.ts';
+import { runPhase } from './support/phase.ts';
+import { BENCH_DIR, BUILD_DIR, ROOT_DIR, stopAllChildren } from './support/processes.ts';
+import { ROUTES, type RouteCase } from './support/routes.ts';
+import { handlerEntry, printService } from './support/service.ts';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const SECTIONS = ['bundle', 'cold', 'overhead', 'e2e', 'data', 'lag', 'capacity'] as const;
+type Section = (typeof SECTIONS)[number];
+
+const args = process.argv.slice(2);
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') as Section[] | undefined;
+const quick = args.includes('--quick');
+for (const section of only ?? []) if (!SECTIONS.includes(section)) throw new Error(`unknown section ${section}; one of ${SECTIONS.join(', ')}`);
+const enabled = (section: Section) => !only || only.includes(section);
+
+/** How much each measurement runs (the defaults are what results.json is made with). */
+const SETTINGS = {
+  coldRuns: quick ? 3 : 21,
+  /** Routes whose cold start is also measured with the SDK external (it is slow to load from node_modules). */
+  coldSdkExternalRoutes: quick ? ['getProject'] : ['getProject', 'createProject'],
+  overheadWarmup: quick ? 200 : 1_000,
+  overheadIterations: quick ? 1_000 : 6_000,
+  overheadBudgetMs: 10_000,
+  e2eDurationS: quick ? 2 : 5,
+  e2eConnections: [1, 10],
+  dataConcurrency: [1, 10],
+  dataOpsPerRound: quick ? 100 : 600,
+  dataRoundBudgetMs: quick ? 500 : 1_500,
+  dataRounds: 2,
+  lagWrites: quick ? 20 : 100,
+  lagSpacingMs: 40,
+  lagConfiguredWrites: quick ? 5 : 15,
+  lagConfiguredSpacingMs: 200,
+  lagPollIntervalMs: 50,
+  capacitySizes: [100, 10_000],
+  capacityRepetitions: quick ? 2 : 5,
+};
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+const elapsed = (() => {
+  const start = performance.now();
+  return () => round((performance.now() - start) / 1000, 1);
+})();
+
+function machine() {
+  const npm = (() => {
+    try {
+      return execFileSync('npm', ['--version'], { encoding: 'utf8' }).trim();
+    } catch {
+      return null;
+    }
+  })();
+  return {
+    nproc: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: round(totalmem() / 2 ** 30, 1),
+    os: `${platform()} ${release()}`,
+    node: process.version,
+    npm,
+    loadAverageAtStart: loadavg().map((l) => round(l, 2)),
+  };
+}
+
+function versions() {
+  const from = (dir: string) => createRequire(join(dir, 'package.json'));
+  const apiRequire = from(join(ROOT_DIR, 'services', 'api'));
+  const rootRequire = from(ROOT_DIR);
+  const version = (req: NodeJS.Require, name: string) => {
+    try {
+      return (req(`${name}/package.json`) as { version: string }).version;
+    } catch {
+      return null;
+    }
+  };
+  const wrk = (() => {
+    try {
+      execFileSync('wrk', ['--version'], { stdio: 'pipe' });
+      return null;
+    } catch (error) {
+      const out = String((error as { stdout?: Buffer }).stdout ?? '');
+      return out.split('\n')[0]?.replace(/^wrk\s+/, '').replace(/\s+Copyright.*$/, '') || null;
+    }
+  })();
+  return {
+    'serverless (osls)': version(rootRequire, 'serverless'),
+    'serverless-esbuild': version(rootRequire, 'serverless-esbuild'),
+    'serverless-offline': version(rootRequire, 'serverless-offline'),
+    esbuild: version(rootRequire, 'esbuild'),
+    '@aws-sdk/client-dynamodb': version(apiRequire, '@aws-sdk/client-dynamodb'),
+    '@aws-sdk/lib-dynamodb': version(apiRequire, '@aws-sdk/lib-dynamodb'),
+    '@smithy/core': version(apiRequire, '@smithy/core'),
+    '@middy/core': version(apiRequire, '@middy/core'),
+    '@aws-lambda-powertools/logger': version(apiRequire, '@aws-lambda-powertools/logger'),
+    '@aws-lambda-powertools/idempotency': version(apiRequire, '@aws-lambda-powertools/idempotency'),
+    dynalite: version(from(join(ROOT_DIR, 'packages', 'local-dynamodb')), 'dynalite'),
+    wrk,
+    autocannon: version(from(BENCH_DIR), 'autocannon'),
+  };
+}
+
+async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
+  const db = await startDatabase();
+  try {
+    return await fn(db);
+  } finally {
+    await db.stop();
+  }
+}
+
+interface Target {
+  id: string;
+  description: string;
+  target: string;
+  /** The figure that decides (the worst over routes/sizes). */
+  actual: string;
+  met: boolean | null;
+}
+
+async function main() {
+  mkdirSync(BUILD_DIR, { recursive: true });
+  const results: Record<string, unknown> = {
+    schemaVersion: 1,
+    generatedAt: new Date().toISOString(),
+    command: `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`,
+    machine: machine(),
+    versions: versions(),
+    settings: SETTINGS,
+  };
+  const targets: Target[] = [];
+  log(`machine: ${JSON.stringify(results.machine)}`);
+
+  const apiDir = process.env.BENCH_API_DIR ? resolve(process.env.BENCH_API_DIR) : join(ROOT_DIR, 'services', 'api');
+  if (process.env.BENCH_API_DIR) results.apiDir = apiDir;
+  const api = await printService(apiDir, 'local');
+  const bundles: Partial<Record<Layout, BundleSet>> = {};
+  const needBundles = enabled('bundle') || enabled('cold') || enabled('overhead');
+  if (needBundles) {
+    for (const layout of Object.keys(LAYOUTS) as Layout[]) {
+      log(`bundling (${layout}): ${LAYOUTS[layout].description}`);
+      bundles[layout] = await buildBundles(api, layout);
+    }
+  }
+
+  // 1. Bundle
+  if (enabled('bundle')) {
+    const layouts = Object.fromEntries(
+      (Object.keys(LAYOUTS) as Layout[]).map((layout) => {
+        const set = bundles[layout]!;
+        const map = (figures: Record<string, Parameters<typeof publicFigure>[0]>) => Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, publicFigure(v)]));
+        return [layout, { description: LAYOUTS[layout].description, api: map(set.api), baseline: map(set.baseline) }];
+      }),
+    );
+    results.bundle = { targetBytes: BUNDLE_TARGET_BYTES, layouts };
+    const deploy = bundles.deploy!;
+    const rows: (string | number)[][] = [['function (deploy layout)', 'raw', 'gzip', 'code (no assets)', 'sdk external', 'largest contributors']];
+    for (const [name, f] of Object.entries(deploy.api)) {
+      rows.push([name, kb(f.bytes), kb(f.gzipBytes), kb(f.bytes - f.assetBytes), kb(bundles.sdkExternal!.api[name]!.bytes), f.topPackages.slice(0, 4).map((c) => `${c.name} ${kb(c.bytes)}`).join(', ')]);
+    }
+    const baseline = deploy.baseline['projects-get']!;
+    rows.push(['(hand-written projects-get)', kb(baseline.bytes), kb(baseline.gzipBytes), kb(baseline.bytes), kb(bundles.sdkExternal!.baseline['projects-get']!.bytes), baseline.topPackages.slice(0, 4).map((c) => `${c.name} ${kb(c.bytes)}`).join(', ')]);
+    console.log(`\n1. Bundle size (esbuild, minified; KB = 1000 bytes)\n${formatTable(rows)}\n`);
+    // The target is on code: the docs function's bundled Swagger UI files are the content it serves.
+    const worst = Object.values(deploy.api).reduce((a, b) => (a.bytes - a.assetBytes >= b.bytes - b.assetBytes ? a : b));
+    targets.push({
+      id: 'bundle',
+      description: 'each HTTP handler bundle, minified (code; the docs page assets it serves excluded)',
+      target: `< ${kb(BUNDLE_TARGET_BYTES)}`,
+      actual: `${kb(worst.bytes - worst.assetBytes)} (${worst.name})`,
+      met: worst.bytes - worst.assetBytes < BUNDLE_TARGET_BYTES,
+    });
+  }
+
+  // 2. Cold start (and 3. per-request overhead, which needs no database)
+  if (enabled('cold')) {
+    const cold: Partial<Record<Layout, ColdFigure[]>> = {};
+    await withDatabase(async (db) => {
+      const perRoute = (SETTINGS.coldRuns + 2) * 2 * 2 + 2;
+      log(`cold start: seeding ${perRoute} spare projects and tasks`);
+      const fixture = await seedFixture(db.endpoint, db.tableName, perRoute);
+      const counters = new Map<string, number>();
+      const nextIndex = (route: RouteCase) => {
+        const n = counters.get(route.functionName) ?? 0;
+        counters.set(route.functionName, n + 1);
+        return n;
+      };
+      for (const layout of ['deploy', 'sdkExternal'] as Layout[]) {
+        const routes = layout === 'deploy' ? ROUTES : ROUTES.filter((r) => SETTINGS.coldSdkExternalRoutes.includes(r.functionName));
+        const figures: ColdFigure[] = [];
+        for (const route of routes) {
+          const figure = await measureColdStart(route, bundles[layout]!, { api, db, fixture, cursorSecret: CURSOR_SECRET, runs: SETTINGS.coldRuns, nextIndex });
+          log(`cold start (${layout}) ${route.functionName}: ${figure.ours.totalMs} ms vs ${figure.handWritten.totalMs} ms (x${figure.ratio}), ${figure.ours.codegenCalls} compilations`);
+          figures.push(figure);
+        }
+        cold[layout] = figures;
+      }
+    });
+    results.coldStart = { targetRatio: COLD_START_TARGET_RATIO, ...cold };
+    for (const layout of Object.keys(cold) as Layout[]) {
+      const rows: (string | number | null)[][] = [['function', 'init ms', 'first event ms', 'total ms', 'hand-written total', 'ratio', 'cpu ratio', 'wall (with node start)', 'compilations', '']];
+      for (const f of cold[layout]!) {
+        rows.push([f.functionName, f.ours.initMs, f.ours.firstEventMs, f.ours.totalMs, f.handWritten.totalMs, f.ratio, f.cpuRatio, `${f.ours.wallMs} / ${f.handWritten.wallMs}`, f.ours.codegenCalls, mark(f.met)]);
+      }
+      console.log(`\n2. Cold start, ${layout} layout (median of ${SETTINGS.coldRuns} fresh processes: import + first event against the embedded DynamoDB)\n${formatTable(rows)}\n`);
+    }
+    const deploy = cold.deploy ?? [];
+    const worst = deploy.reduce<ColdFigure | undefined>((a, b) => (!a || (b.ratio ?? Infinity) > (a.ratio ?? Infinity) ? b : a), undefined);
+    const compilations = deploy.reduce((sum, f) => sum + Math.max(0, f.ours.codegenCalls), 0);
+    targets.push({
+      id: 'coldStart',
+      description: 'cold start (import + first event) vs the hand-written handler, deploy layout, and schema compilations at load',
+      target: `<= ${COLD_START_TARGET_RATIO}x, 0 compilations`,
+      actual: `${worst?.ratio}x (${worst?.functionName}), ${compilations} compilations`,
+      met: deploy.length > 0 && deploy.every((f) => f.met),
+    });
+  }
+
+  if (enabled('overhead')) {
+    const figures: OverheadFigure[] = [];
+    const fixture = { projectId: '01936b2e-0000-7000-8000-000000000001', taskId: '01936b2e-0000-7000-8000-000000000002', spareProjectIds: ['01936b2e-0000-7000-8000-000000000003'], spareTaskIds: ['01936b2e-0000-7000-8000-000000000004'] };
+    for (const route of ROUTES) {
+      const figure = await measureOverhead(route, bundles.sdkExternal!, {
+        api,
+        fixture,
+        cursorSecret: CURSOR_SECRET,
+        warmup: SETTINGS.overheadWarmup,
+        iterations: SETTINGS.overheadIterations,
+        budgetMs: SETTINGS.overheadBudgetMs,
+      });
+      log(`per request ${route.functionName}: p50 ${figure.ours.p50} µs vs ${figure.handWritten.p50} µs (+${figure.overheadP50} µs)`);
+      figures.push(figure);
+    }
+    results.perRequest = { targetOverheadP50Us: OVERHEAD_TARGET_US, figures };
+    const rows: (string | number)[][] = [['function', 'p50 µs', 'p99 µs', 'hand-written p50', 'hand-written p99', 'overhead p50', 'overhead p99', 'without access log p50', '']];
+    for (const f of figures) rows.push([f.functionName, f.ours.p50, f.ours.p99, f.handWritten.p50, f.handWritten.p99, f.overheadP50, f.overheadP99, f.oursWithoutAccessLog.p50, mark(f.met)]);
+    console.log(`\n3. Per-request overhead (in process, API Gateway v2 events, DynamoDB stubbed; ${SETTINGS.overheadIterations} invocations each)\n${formatTable(rows)}\n`);
+    const worst = figures.reduce((a, b) => (b.overheadP50 > a.overheadP50 ? b : a));
+    targets.push({
+      id: 'perRequest',
+      description: 'per-request overhead over the hand-written handler, p50',
+      target: `<= ${OVERHEAD_TARGET_US} µs`,
+      actual: `${worst.overheadP50} µs (${worst.functionName})`,
+      met: figures.every((f) => f.met),
+    });
+  }
+
+  // 5. Data layer
+  if (enabled('data')) {
+    const figures: DataFigure[] = await withDatabase((db) =>
+      measureDataLayer({ db, concurrency: SETTINGS.dataConcurrency, opsPerRound: SETTINGS.dataOpsPerRound, roundBudgetMs: SETTINGS.dataRoundBudgetMs, rounds: SETTINGS.dataRounds }),
+    );
+    results.dataLayer = figures;
+    const rows: (string | number | null)[][] = [['operation', 'in flight', 'repository ops/s', 'raw ops/s', 'ratio', 'repository p50 ms', 'raw p50 ms']];
+    for (const f of figures) rows.push([f.operation, f.concurrency, f.repository.opsPerSecond, f.raw.opsPerSecond, f.ratio, f.repository.p50Ms, f.raw.p50Ms]);
+    console.log(`\n5. Data layer (@app/data repositories vs raw DynamoDBDocumentClient calls, embedded DynamoDB)\n${formatTable(rows)}\n`);
+  }
+
+  // 6. Stream lag
+  if (enabled('lag')) {
+    const mapping = await consumerMapping();
+    const figures: LagFigure[] = [];
+    for (const scenario of ['runner', 'configured'] as const) {
+      figures.push(
+        await withDatabase((db) =>
+          runPhase<LagFigure>(
+            {
+              phase: 'streamLag',
+              options: {
+                db,
+                mapping,
+                scenario,
+                writes: scenario === 'runner' ? SETTINGS.lagWrites : SETTINGS.lagConfiguredWrites,
+                spacingMs: scenario === 'runner' ? SETTINGS.lagSpacingMs : SETTINGS.lagConfiguredSpacingMs,
+                pollIntervalMs: SETTINGS.lagPollIntervalMs,
+              },
+            },
+            log,
+            120_000,
+          ),
+        ),
+      );
+    }
+    results.streamLag = { targetP50Ms: STREAM_LAG_TARGET_P50_MS, figures };
+    const rows: (string | number | null)[][] = [['mapping', 'batch window s', 'writes', 'delivered', 'p50 ms', 'p99 ms', 'max ms', 'handler p50 ms', '']];
+    for (const f of figures) rows.push([f.scenario, f.batchWindowSeconds, f.writes, f.delivered, f.p50Ms, f.p99Ms, f.maxMs, f.handlerP50Ms, f.met === null ? 'by design' : mark(f.met)]);
+    console.log(`\n6. Stream lag (write acknowledged -> consumer invoked with its record; local event-source mapping polling every ${SETTINGS.lagPollIntervalMs} ms)\n${formatTable(rows)}\n`);
+    const runner = figures.find((f) => f.scenario === 'runner')!;
+    targets.push({ id: 'streamLag', description: 'local stream lag p50 (the runner, batch window 0)', target: `< ${STREAM_LAG_TARGET_P50_MS} ms`, actual: `${runner.p50Ms} ms`, met: runner.met });
+  }
+
+  // 7. Capacity
+  if (enabled('capacity')) {
+    const handlers = Object.fromEntries(ROUTES.map((r) => [r.functionName, handlerEntry(api.dir, api.functions[r.functionName]!.handler)]));
+    const { figures, itemsAtSize } = await withDatabase((db) =>
+      runPhase<{ figures: CapacityFigure[]; itemsAtSize: Record<string, number> }>(
+        { phase: 'capacity', options: { db, apiDir: api.dir, handlers, sizes: SETTINGS.capacitySizes, repetitions: SETTINGS.capacityRepetitions } },
+        log,
+        300_000,
+      ),
+    );
+    results.capacity = {
+      itemsAtSize,
+      engine: 'dynalite (through @app/local-dynamodb): ConsumedCapacity from item sizes, as DynamoDB computes it for the table; writes to gsi1 not included (see gsiWriteUnitsNotReported)',
+      figures,
+    };
+    const sizes = SETTINGS.capacitySizes.map(String);
+    const rows: (string | number)[][] = [['function', ...sizes.flatMap((s) => [`RCU @${s}`, `WCU @${s}`]), 'calls', '+gsi1 WCU on AWS', '']];
+    for (const f of figures) rows.push([f.functionName, ...sizes.flatMap((s) => [f.bySize[s]?.read ?? '–', f.bySize[s]?.write ?? '–']), f.bySize[sizes[0]!]?.calls ?? '–', f.gsiWriteUnitsNotReported, mark(f.same)]);
+    console.log(`\n7. Capacity per request (ReturnConsumedCapacity TOTAL), ${sizes.join(' and ')} items in the table\n${formatTable(rows)}\n`);
+    targets.push({ id: 'capacity', description: 'capacity per request the same at every table size', target: 'same', actual: figures.every((f) => f.same) ? 'same for every route' : figures.filter((f) => !f.same).map((f) => f.functionName).join(', '), met: figures.every((f) => f.same) });
+  }
+
+  // 4. End to end (last: it runs the whole stack)
+  if (enabled('e2e')) {
+    const figures: E2EFigure[] = await measureEndToEnd({ durationS: SETTINGS.e2eDurationS, connections: SETTINGS.e2eConnections, log });
+    results.endToEnd = { tool: loadTool(), durationS: SETTINGS.e2eDurationS, targetRatio: E2E_TARGET_RATIO, figures };
+    const rows: (string | number | null)[][] = [['route', 'conns', 'stack req/s', 'p50 ms', 'p99 ms', 'sls offline req/s', 'plain req/s', 'p50 ms', 'p99 ms', 'ratio', 'errors', '']];
+    for (const f of figures) {
+      rows.push([f.request, f.connections, f.stack.rps, f.stack.p50, f.stack.p99, f.slsOffline.rps, f.plain.rps, f.plain.p50, f.plain.p99, f.ratio, f.stack.errors + f.plain.errors + f.slsOffline.errors, mark(f.met)]);
+    }
+    console.log(`\n4. End to end (${loadTool()}, ${SETTINGS.e2eDurationS} s per run, loopback; stack = gateway + sls offline + embedded DynamoDB, as npm start)\n${formatTable(rows)}\n`);
+    const worst = figures.reduce((a, b) => ((b.ratio ?? 0) < (a.ratio ?? 0) ? b : a));
+    targets.push({
+      id: 'endToEnd',
+      description: 'end-to-end throughput through the local stack vs the plain node:http server',
+      target: `>= ${E2E_TARGET_RATIO}x`,
+      actual: `${worst.ratio}x (${worst.request}, ${worst.connections} connections)`,
+      met: figures.every((f) => f.met),
+    });
+  }
+
+  results.targets = targets;
+  (results.machine as Record<string, unknown>).loadAverageAtEnd = loadavg().map((l) => round(l, 2));
+  results.durationS = elapsed();
+  const rows = [['target', 'goal', 'measured', ''], ...targets.map((t) => [t.description, t.target, t.actual, mark(t.met)])];
+  console.log(`\nTargets\n${formatTable(rows)}\n`);
+  const partial = Boolean(only || quick || process.env.BENCH_API_DIR);
+  const file = partial ? join(BUILD_DIR, 'results.partial.json') : join(BENCH_DIR, 'results.json');
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  log(`wrote ${file} in ${results.durationS} s`);
+  // docs/benchmarks.md shows the latest full run.
+  if (!partial) {
+    const docs = join(ROOT_DIR, 'docs', 'benchmarks.md');
+    if (updateDocument(docs, renderResults(results as unknown as Results))) log(`updated the results in ${docs}`);
+  }
+}
+
+main()
+  .catch((error: unknown) => {
+    console.error(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await stopAllChildren();
+  });
