@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { region, startTarget, streamSpecification, suiteTimeout } from './target.js';
+import { externalEndpoint, region, startTarget, streamSpecification, suiteTimeout } from './target.js';
 import type { Target } from './target.js';
 
 let target: Target;
@@ -61,9 +61,11 @@ async function aws(...args: string[]): Promise<Record<string, unknown>> {
 }
 
 const json = (value: unknown): string => JSON.stringify(value);
+/** Each `aws` run starts a Python interpreter: seconds apiece on a busy machine. */
+const cliTimeout = suiteTimeout + 150_000;
 const tableName = () => `cli-${Math.random().toString(36).slice(2, 10)}`;
 
-describe('aws dynamodb', { timeout: suiteTimeout * 2 }, () => {
+describe('aws dynamodb', { timeout: cliTimeout }, () => {
   it('creates a table with a stream, writes in a transaction, reads back, and manages TTL', async () => {
     // Prepare
     const TableName = tableName();
@@ -77,16 +79,18 @@ describe('aws dynamodb', { timeout: suiteTimeout * 2 }, () => {
       '--billing-mode', 'PAY_PER_REQUEST',
       '--stream-specification', 'StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES',
     )) as { TableDescription: Record<string, unknown> };
-    await aws('dynamodb', 'wait', 'table-exists', '--table-name', TableName);
+    // The embedded engine answers CreateTable with an ACTIVE table; others take a while.
+    if (externalEndpoint) await aws('dynamodb', 'wait', 'table-exists', '--table-name', TableName);
     await aws(
       'dynamodb', 'transact-write-items', '--transact-items',
       json([{ Put: { TableName, Item: { pk: { S: 'a' }, n: { N: '1' } } } }, { Put: { TableName, Item: { pk: { S: 'b' } } } }]),
     );
-    const cancelled = await run([
-      'dynamodb', 'transact-write-items', '--transact-items',
-      json([{ ConditionCheck: { TableName, Key: { pk: { S: 'a' } }, ConditionExpression: 'attribute_not_exists(pk)' } }, { Delete: { TableName, Key: { pk: { S: 'b' } } } }]),
-    ]);
-    const [ttl, read] = await Promise.all([
+    // Independent runs go in parallel: each one starts a Python interpreter.
+    const [cancelled, ttl, read] = await Promise.all([
+      run([
+        'dynamodb', 'transact-write-items', '--transact-items',
+        json([{ ConditionCheck: { TableName, Key: { pk: { S: 'a' } }, ConditionExpression: 'attribute_not_exists(pk)' } }, { Delete: { TableName, Key: { pk: { S: 'b' } } } }]),
+      ]),
       aws('dynamodb', 'update-time-to-live', '--table-name', TableName, '--time-to-live-specification', 'Enabled=true,AttributeName=expiresAt'),
       aws('dynamodb', 'get-item', '--table-name', TableName, '--key', json({ pk: { S: 'b' } }), '--consistent-read'),
     ]);
@@ -104,7 +108,7 @@ describe('aws dynamodb', { timeout: suiteTimeout * 2 }, () => {
   });
 });
 
-describe('aws dynamodbstreams', { timeout: suiteTimeout * 2 }, () => {
+describe('aws dynamodbstreams', { timeout: cliTimeout }, () => {
   it('lists and describes the stream, and reads its records from TRIM_HORIZON', async () => {
     // Prepare
     const table = await target.createTable('cli-streams', streamSpecification('NEW_IMAGE'));
@@ -112,19 +116,24 @@ describe('aws dynamodbstreams', { timeout: suiteTimeout * 2 }, () => {
     await target.dynamodb.send(new PutItemCommand({ TableName: table.TableName, Item: { pk: { S: 'x' }, v: { N: '2' } } }));
 
     // Act
-    const listed = (await aws('dynamodbstreams', 'list-streams', '--table-name', table.TableName)) as { Streams: { StreamArn: string }[] };
-    const described = (await aws('dynamodbstreams', 'describe-stream', '--stream-arn', table.LatestStreamArn!)) as {
-      StreamDescription: { StreamStatus: string; Shards: { ShardId: string }[] };
-    };
+    const [listed, described] = (await Promise.all([
+      aws('dynamodbstreams', 'list-streams', '--table-name', table.TableName),
+      aws('dynamodbstreams', 'describe-stream', '--stream-arn', table.LatestStreamArn!),
+    ])) as [{ Streams: { StreamArn: string }[] }, { StreamDescription: { StreamStatus: string; Shards: { ShardId: string }[] } }];
     const { ShardIterator } = (await aws(
       'dynamodbstreams', 'get-shard-iterator', '--stream-arn', table.LatestStreamArn!,
       '--shard-id', described.StreamDescription.Shards[0]!.ShardId, '--shard-iterator-type', 'TRIM_HORIZON',
     )) as { ShardIterator: string };
-    const page = (await aws('dynamodbstreams', 'get-records', '--shard-iterator', ShardIterator)) as {
-      Records: { eventName: string; eventSource: string; dynamodb: { NewImage: unknown; SequenceNumber: string; StreamViewType: string } }[];
-      NextShardIterator: string;
-    };
-    const invalid = await run(['dynamodbstreams', 'get-records', '--shard-iterator', 'not-an-iterator']);
+    const [page, invalid] = (await Promise.all([
+      aws('dynamodbstreams', 'get-records', '--shard-iterator', ShardIterator),
+      run(['dynamodbstreams', 'get-records', '--shard-iterator', 'not-an-iterator']),
+    ])) as [
+      {
+        Records: { eventName: string; eventSource: string; dynamodb: { NewImage: unknown; SequenceNumber: string; StreamViewType: string } }[];
+        NextShardIterator: string;
+      },
+      CliResult,
+    ];
 
     // Assess
     expect(listed.Streams.map((stream) => stream.StreamArn)).toEqual([table.LatestStreamArn]);
