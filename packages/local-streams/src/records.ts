@@ -34,6 +34,7 @@ export function toLambdaRecord(record: StreamsRecord, streamArn: string): Dynamo
       StreamViewType: d.StreamViewType as NonNullable<DynamoDBRecord['dynamodb']>['StreamViewType'],
     },
     eventSourceARN: streamArn,
-    ...(record.userIdentity ? { userIdentity: record.userIdentity } : {}),
+    // TTL deletions: the Streams API says {PrincipalId, Type}, Lambda events {principalId, type}.
+    ...(record.userIdentity ? { userIdentity: { type: record.userIdentity.Type, principalId: record.userIdentity.PrincipalId } } : {}),
   };
 }
