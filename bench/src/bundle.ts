@@ -112,11 +112,12 @@ async function pooled<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[
   return results;
 }
 
-export async function buildBundles(api: ServiceConfig, layout: Layout): Promise<BundleSet> {
+/** Builds every function of `api` and every baseline in `layout`, into bench/.build/<outName> (default: the layout's name). */
+export async function buildBundles(api: ServiceConfig, layout: Layout, outName: string = layout): Promise<BundleSet> {
   const plugins = await loadPlugins(api.esbuild, api.dir);
   const base = esbuildOptionsFrom(api.esbuild, plugins);
   const options: BuildOptions = { ...base, external: [...(base.external ?? []), ...LAYOUTS[layout].external] };
-  const outRoot = join(BUILD_DIR, layout);
+  const outRoot = join(BUILD_DIR, outName);
   await rm(outRoot, { recursive: true, force: true });
   await mkdir(outRoot, { recursive: true });
 

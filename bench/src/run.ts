@@ -5,10 +5,7 @@
 //   npm run bench -- --quick                fewer runs, for trying the bench itself (never for results.json)
 //   BENCH_API_DIR=<dir> npm run bench -- --only=bundle,cold,overhead
 //                                           another copy of services/api (an older commit's, say), for before/after
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BUNDLE_TARGET_BYTES, buildBundles, LAYOUTS, publicFigure, type BundleSet, type Layout } from './bundle.ts';
 import type { CapacityFigure } from './capacity.ts';
@@ -25,6 +22,7 @@ import { loadTool } from './support/load.ts';
 import { runPhase } from './support/phase.ts';
 import { BENCH_DIR, BUILD_DIR, ROOT_DIR, stopAllChildren } from './support/processes.ts';
 import { ROUTES, type RouteCase } from './support/routes.ts';
+import { loadAverage, machine, versions } from './support/environment.ts';
 import { handlerEntry, printService } from './support/service.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -67,62 +65,6 @@ const elapsed = (() => {
   return () => round((performance.now() - start) / 1000, 1);
 })();
 
-function machine() {
-  const npm = (() => {
-    try {
-      return execFileSync('npm', ['--version'], { encoding: 'utf8' }).trim();
-    } catch {
-      return null;
-    }
-  })();
-  return {
-    nproc: cpus().length,
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    memoryGiB: round(totalmem() / 2 ** 30, 1),
-    os: `${platform()} ${release()}`,
-    node: process.version,
-    npm,
-    loadAverageAtStart: loadavg().map((l) => round(l, 2)),
-  };
-}
-
-function versions() {
-  const from = (dir: string) => createRequire(join(dir, 'package.json'));
-  const apiRequire = from(join(ROOT_DIR, 'services', 'api'));
-  const rootRequire = from(ROOT_DIR);
-  const version = (req: NodeJS.Require, name: string) => {
-    try {
-      return (req(`${name}/package.json`) as { version: string }).version;
-    } catch {
-      return null;
-    }
-  };
-  const wrk = (() => {
-    try {
-      execFileSync('wrk', ['--version'], { stdio: 'pipe' });
-      return null;
-    } catch (error) {
-      const out = String((error as { stdout?: Buffer }).stdout ?? '');
-      return out.split('\n')[0]?.replace(/^wrk\s+/, '').replace(/\s+Copyright.*$/, '') || null;
-    }
-  })();
-  return {
-    'serverless (osls)': version(rootRequire, 'serverless'),
-    'serverless-esbuild': version(rootRequire, 'serverless-esbuild'),
-    'serverless-offline': version(rootRequire, 'serverless-offline'),
-    esbuild: version(rootRequire, 'esbuild'),
-    '@aws-sdk/client-dynamodb': version(apiRequire, '@aws-sdk/client-dynamodb'),
-    '@aws-sdk/lib-dynamodb': version(apiRequire, '@aws-sdk/lib-dynamodb'),
-    '@smithy/core': version(apiRequire, '@smithy/core'),
-    '@middy/core': version(apiRequire, '@middy/core'),
-    '@aws-lambda-powertools/logger': version(apiRequire, '@aws-lambda-powertools/logger'),
-    '@aws-lambda-powertools/idempotency': version(apiRequire, '@aws-lambda-powertools/idempotency'),
-    dynalite: version(from(join(ROOT_DIR, 'packages', 'local-dynamodb')), 'dynalite'),
-    wrk,
-    autocannon: version(from(BENCH_DIR), 'autocannon'),
-  };
-}
-
 async function withDatabase<T>(fn: (db: Database) => Promise<T>): Promise<T> {
   const db = await startDatabase();
   try {
@@ -154,7 +96,8 @@ async function main() {
   const targets: Target[] = [];
   log(`machine: ${JSON.stringify(results.machine)}`);
 
-  const apiDir = process.env.BENCH_API_DIR ? resolve(process.env.BENCH_API_DIR) : join(ROOT_DIR, 'services', 'api');
+  // Relative to where npm was run (npm runs the script in bench/).
+  const apiDir = process.env.BENCH_API_DIR ? resolve(process.env.INIT_CWD ?? process.cwd(), process.env.BENCH_API_DIR) : join(ROOT_DIR, 'services', 'api');
   if (process.env.BENCH_API_DIR) results.apiDir = apiDir;
   const api = await printService(apiDir, 'local');
   const bundles: Partial<Record<Layout, BundleSet>> = {};
@@ -354,7 +297,7 @@ async function main() {
   }
 
   results.targets = targets;
-  (results.machine as Record<string, unknown>).loadAverageAtEnd = loadavg().map((l) => round(l, 2));
+  (results.machine as Record<string, unknown>).loadAverageAtEnd = loadAverage();
   results.durationS = elapsed();
   const rows = [['target', 'goal', 'measured', ''], ...targets.map((t) => [t.description, t.target, t.actual, mark(t.met)])];
   console.log(`\nTargets\n${formatTable(rows)}\n`);

@@ -35,7 +35,14 @@ export function startChild(name: string, command: string, args: string[], option
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    // Not started at all (no such command or folder): reported as an exit, with the reason in the output.
+    child.once('error', (error) => {
+      text += `\n${name}: ${error.message}\n`;
+      resolve(null);
+    });
+  });
   const handle: Child = {
     name,
     child,
