@@ -1,7 +1,10 @@
-// Compiles every schema in src/schemas.ts into one ESM module of standalone ajv validators, so
-// no schema is compiled at runtime (no `new Function` in Lambda cold starts, no ajv compiler in
-// the bundle). Usage: generate-validators.ts [outDir ...]   (default: src/generated)
-import { mkdirSync, writeFileSync } from 'node:fs';
+// Compiles every schema in src/schemas.ts into standalone ajv validators, so no schema is
+// compiled at runtime (no `new Function` in Lambda cold starts, no ajv compiler in the bundle).
+// One ES module per validator (validators/<Name>.js, with its .d.ts): a bundle (esbuild, with
+// the package's `sideEffects: false`) keeps only the modules whose validator it uses, since
+// each module's top-level statements (`validateN.evaluated = ...`) would otherwise keep it.
+// Usage: generate-validators.ts [outDir ...]   (default: src/generated)
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { _ } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020.js';
@@ -29,7 +32,7 @@ addFormats.default(ajv, [...FORMATS]);
 for (const schema of Object.values(schemas)) ajv.addSchema(schema);
 
 const names = Object.keys(schemas);
-const code = toEsm(standaloneCode.default(ajv, Object.fromEntries(names.map((name) => [name, name]))));
+const validators = names.map((name) => ({ name, code: toEsm(standaloneCode.default(ajv, { [name]: name })) }));
 
 // ajv's `esm` option only changes the exports: runtime helpers and formats are still pulled in
 // with `require("<module>").<member>`, and `require` does not exist in ES modules. Turn each
@@ -48,23 +51,32 @@ function toEsm(source: string): string {
   });
   if (body.includes('require(')) throw new Error('a require() call survived the ESM rewrite');
   const imports = [...modules].map(([specifier, local]) => `import * as ${local} from "${specifier}.js";\n`);
-  const helper = 'const cjsDefault = (ns) => (ns.default && ns.default.__esModule ? ns.default.default : ns.default);\n';
+  const helper = body.includes('cjsDefault(')
+    ? 'const cjsDefault = (ns) => (ns.default && ns.default.__esModule ? ns.default.default : ns.default);\n'
+    : '';
   return imports.join('') + helper + body + '\n';
 }
 
-const declarations = `import type { ErrorObject } from 'ajv';
+// Self-contained declarations: validate.ts types them structurally.
+const declaration = (name: string) => `import type { ErrorObject } from 'ajv';
 
-export interface StandaloneValidator {
+export declare const ${name}: {
   (data: unknown): boolean;
   errors?: ErrorObject[] | null;
-}
-${names.map((name) => `export declare const ${name}: StandaloneValidator;\n`).join('')}`;
+};
+`;
 
 const outDirs = process.argv.length > 2 ? process.argv.slice(2) : ['src/generated'];
 for (const outDir of outDirs) {
-  const dir = resolve(import.meta.dirname, '..', outDir);
+  const dir = resolve(import.meta.dirname, '..', outDir, 'validators');
+  // Start afresh, so that no module of a removed schema survives; validators.js and .d.ts are
+  // the former single module (every validator in one), which nothing imports any more.
+  rmSync(dir, { recursive: true, force: true });
+  for (const legacy of ['validators.js', 'validators.d.ts']) rmSync(resolve(dir, '..', legacy), { force: true });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(resolve(dir, 'validators.js'), HEADER + code);
-  writeFileSync(resolve(dir, 'validators.d.ts'), HEADER + declarations);
+  for (const { name, code } of validators) {
+    writeFileSync(resolve(dir, `${name}.js`), HEADER + code);
+    writeFileSync(resolve(dir, `${name}.d.ts`), HEADER + declaration(name));
+  }
 }
-console.log(`generate-validators: ${names.length} validators -> ${outDirs.join(', ')}`);
+console.log(`generate-validators: ${names.length} validators -> ${outDirs.map((dir) => `${dir}/validators`).join(', ')}`);

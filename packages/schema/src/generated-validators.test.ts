@@ -1,27 +1,35 @@
 // Guards the build-time compilation: the runtime path must never compile a schema (no ajv
-// compiler, no `new Function`), and the generated ESM must survive an esbuild bundle as the
-// Lambda handlers use it. esbuild and tsx are the workspace root's devDependencies.
+// compiler, no `new Function`), the generated ESM must survive an esbuild bundle as the
+// Lambda handlers use it, and a bundle must keep only the validators (and the data) it uses.
+// esbuild and tsx are the workspace root's devDependencies.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { schemas } from './schemas.js';
 
 const packageDir = resolve(import.meta.dirname, '..');
 const entry = resolve(packageDir, 'src/index.ts');
+const validatorsDir = resolve(packageDir, 'src/generated/validators');
 
 describe('generated validators', () => {
-  it('contain no runtime schema compilation and no CommonJS require', () => {
+  it('are one module per schema, each with no runtime schema compilation and no CommonJS require', () => {
     // Act
-    const source = readFileSync(resolve(packageDir, 'src/generated/validators.js'), 'utf8');
+    const files = readdirSync(validatorsDir).sort();
 
     // Assess
-    // (matches rather than the whole file, so that a failure prints something readable)
-    expect(source.match(/new Ajv|\.compile\(|new Function|require\(/g)).toBeNull();
-    expect(source.match(/^export const ProjectCreate = /gm)).toHaveLength(1);
+    const names = Object.keys(schemas).sort();
+    expect(files).toEqual(names.flatMap((name) => [`${name}.d.ts`, `${name}.js`]).sort());
+    for (const name of names) {
+      const source = readFileSync(resolve(validatorsDir, `${name}.js`), 'utf8');
+      // (matches rather than the whole file, so that a failure prints something readable)
+      expect(source.match(/new Ajv|\.compile\(|new Function|require\(/g), name).toBeNull();
+      expect(source.match(/^export .*/gm), name).toEqual([`export const ${name} = ${/validate\d+/.exec(source)![0]};`]);
+    }
   });
 
   it('load no ajv compiler module when the package is imported', () => {
@@ -68,5 +76,60 @@ describe('generated validators', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+
+  describe('when bundled by esbuild as the Lambda functions are (sideEffects: false)', () => {
+    /** The package's inputs that reach a bundle of `code` (imports from src/index.ts), by path relative to src/. */
+    async function bundledInputs(code: string): Promise<{ inputs: string[]; output: string }> {
+      const result = await build({
+        stdin: { contents: code, resolveDir: resolve(packageDir, 'src'), loader: 'ts', sourcefile: 'entry.ts' },
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        metafile: true,
+        write: false,
+        logLevel: 'silent',
+      });
+      const [output] = Object.values(result.metafile.outputs);
+      const inputs = Object.entries(output!.inputs)
+        .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+        .map(([file]) => file.replace(/^.*?node_modules\//, '').replace(/^(\.\.\/)*(packages\/schema\/)?src\//, ''))
+        .filter((file) => file !== 'entry.ts')
+        .sort();
+      return { inputs, output: result.outputFiles[0]!.text };
+    }
+
+    it('keep no validator, no schema and no route list for a route that validates nothing', async () => {
+      // Act: what every handler imports (problem types, path and header patterns)
+      const { inputs, output } = await bundledInputs(
+        `import { ID_PATTERN, PROBLEM_TYPES, RETRY_AFTER_SECONDS } from './index.ts'; console.log(ID_PATTERN, PROBLEM_TYPES, RETRY_AFTER_SECONDS);`,
+      );
+
+      // Assess
+      expect(inputs).toEqual(['problems.ts', 'routes.ts']);
+      expect(output).not.toContain('operationId');
+    });
+
+    it('keep only the validator a body validation uses, and its runtime helpers', async () => {
+      // Act
+      const { inputs } = await bundledInputs(`import { validateTaskCreate } from './index.ts'; console.log(validateTaskCreate({}));`);
+
+      // Assess
+      expect(inputs).toEqual([
+        'ajv-formats/dist/formats.js', // the `date` format of dueDate
+        'ajv/dist/runtime/ucs2length.js',
+        'generated/validators/TaskCreate.js',
+        'schemas.ts',
+        'validate.ts',
+      ]);
+    });
+
+    it('keep no OpenAPI tables for the API title alone', async () => {
+      // Act
+      const { inputs } = await bundledInputs(`import { API_TITLE } from './index.ts'; console.log(API_TITLE);`);
+
+      // Assess
+      expect(inputs).toEqual(['openapi.ts']);
+    });
   });
 });

@@ -49,7 +49,10 @@ const idParameter = (name: string, what: string): Json => ({
   schema: { type: 'string', pattern: ID_PATTERN, maxLength: 36 },
 });
 
-const PARAMETERS: Record<string, Json> = {
+// The parameters, the headers every response carries and the description are built on demand,
+// not at import: they read other modules' values or call helpers, which a bundler would have to
+// keep, so a bundle that only uses API_TITLE (the docs page) would carry the route list too.
+const parameters = (): Record<string, Json> => ({
   projectId: idParameter('projectId', 'project'),
   taskId: idParameter('taskId', 'task'),
   asset: { name: 'asset', in: 'path', required: true, description: 'A file of the reference page.', schema: { type: 'string', maxLength: 64 } },
@@ -81,7 +84,7 @@ const PARAMETERS: Record<string, Json> = {
       'Keys are scoped to your tenant and to the route.',
     schema: { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN, minLength: 1, maxLength: 255 },
   },
-};
+});
 
 /** Response headers; all but Idempotent-Replayed are always sent where a response lists them. */
 const HEADERS: Record<string, Json> = {
@@ -95,11 +98,11 @@ const HEADERS: Record<string, Json> = {
 };
 
 /** Headers every response carries. */
-const ALWAYS: Json = { 'X-Content-Type-Options': ref('headers', 'X-Content-Type-Options'), 'Cache-Control': ref('headers', 'Cache-Control') };
+const always = (): Json => ({ 'X-Content-Type-Options': ref('headers', 'X-Content-Type-Options'), 'Cache-Control': ref('headers', 'Cache-Control') });
 const header = (name: string) => ({ [name]: ref('headers', name) });
 
 function successResponse(response: SuccessResponse): Json {
-  const headers: Json = { ...ALWAYS };
+  const headers: Json = always();
   for (const name of response.headers ?? ([] as ResponseHeader[])) Object.assign(headers, header(name));
   const result: Json = { description: response.description, headers };
   const body = response.body;
@@ -117,7 +120,7 @@ function problemResponses(kinds: readonly ProblemKind[]): Record<string, Json> {
   for (const kind of kinds) byStatus.set(PROBLEM_TYPES[kind].status, [...(byStatus.get(PROBLEM_TYPES[kind].status) ?? []), kind]);
   const responses: Record<string, Json> = {};
   for (const [status, group] of [...byStatus].sort(([a], [b]) => a - b)) {
-    const headers: Json = { ...ALWAYS };
+    const headers: Json = always();
     if (status === 401) Object.assign(headers, header('WWW-Authenticate'));
     if (status === 503 || group.includes('idempotencyInProgress')) Object.assign(headers, header('Retry-After'));
     responses[String(status)] = {
@@ -163,7 +166,7 @@ function operation(route: RouteDefinition): Json {
   };
 }
 
-const DESCRIPTION = `Projects and their tasks, per tenant. Every route but the documentation needs a bearer
+const description = (): string => `Projects and their tasks, per tenant. Every route but the documentation needs a bearer
 token (a JWT); your tenant comes from its claims, never from the request.
 
 - **Errors** are \`application/problem+json\` (RFC 9457). \`type\` is one of the problem types below; for
@@ -198,7 +201,7 @@ export function buildOpenApiDocument(): Json {
     info: {
       title: API_TITLE,
       version: API_VERSION,
-      description: DESCRIPTION,
+      description: description(),
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: '/', description: 'The server that serves this document' }],
@@ -209,7 +212,7 @@ export function buildOpenApiDocument(): Json {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An ID token of the API’s identity provider.' },
       },
-      parameters: PARAMETERS,
+      parameters: parameters(),
       headers: HEADERS,
       schemas: {
         Project: component(schemas.Project),

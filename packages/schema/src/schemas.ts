@@ -227,5 +227,6 @@ export function readOnlyFields<S extends ObjectSchema>(schema: S): readonly Read
   return Object.freeze(keys) as readonly ReadOnlyKey<S>[];
 }
 
-export const PROJECT_READ_ONLY_FIELDS = readOnlyFields(ProjectSchema);
-export const TASK_READ_ONLY_FIELDS = readOnlyFields(TaskSchema);
+// Pure calls (they only read the schema), so marked: a bundle that uses neither list drops them.
+export const PROJECT_READ_ONLY_FIELDS = /* @__PURE__ */ readOnlyFields(ProjectSchema);
+export const TASK_READ_ONLY_FIELDS = /* @__PURE__ */ readOnlyFields(TaskSchema);

@@ -1,8 +1,17 @@
 // Typed wrappers around the build-time validators, mapping ajv errors to client-facing issues
 // whose pointers (RFC 6901) address the whole request document `{ body, query }`.
+// Nothing here runs at import: every export is a function or a constant, and each validator is
+// its own generated module, so a bundle keeps only the validators its functions call.
 import type { ErrorObject } from 'ajv';
-import * as compiled from './generated/validators.js';
-import type { StandaloneValidator } from './generated/validators.js';
+import { ListQuery as ListQueryValidator } from './generated/validators/ListQuery.js';
+import { Problem as ProblemValidator } from './generated/validators/Problem.js';
+import { Project as ProjectValidator } from './generated/validators/Project.js';
+import { ProjectCreate as ProjectCreateValidator } from './generated/validators/ProjectCreate.js';
+import { ProjectListQuery as ProjectListQueryValidator } from './generated/validators/ProjectListQuery.js';
+import { ProjectUpdate as ProjectUpdateValidator } from './generated/validators/ProjectUpdate.js';
+import { Task as TaskValidator } from './generated/validators/Task.js';
+import { TaskCreate as TaskCreateValidator } from './generated/validators/TaskCreate.js';
+import { TaskUpdate as TaskUpdateValidator } from './generated/validators/TaskUpdate.js';
 import {
   CURSOR_PATTERN,
   LIMIT_PATTERN,
@@ -27,6 +36,12 @@ export type ValidationIssue = { pointer: string; message: string };
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: ValidationIssue[] };
 export type RequestLocation = 'body' | 'query';
 export type ListParams = { limit: number; cursor?: string; status?: TaskStatus };
+
+/** A standalone ajv validator, as scripts/generate-validators.ts declares each one. */
+interface StandaloneValidator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
 
 export const DEFAULT_LIST_LIMIT = Number(ListQuerySchema.properties.limit.default);
 
@@ -97,22 +112,36 @@ function toIssue(error: ErrorObject, pointer: string, readOnlyFields: readonly s
   }
 }
 
-function bodyValidator<T>(validate: StandaloneValidator, readOnlyFields: readonly string[] = []) {
-  return (input: unknown): ValidationResult<T> =>
-    validate(input)
-      ? { ok: true, value: input as T }
-      : { ok: false, errors: toValidationIssues(validate.errors ?? [], 'body', readOnlyFields) };
+function validateBody<T>(validate: StandaloneValidator, input: unknown, readOnlyFields: readonly string[] = []): ValidationResult<T> {
+  return validate(input)
+    ? { ok: true, value: input as T }
+    : { ok: false, errors: toValidationIssues(validate.errors ?? [], 'body', readOnlyFields) };
 }
 
-// Request bodies: the input is returned as-is (never copied, defaulted or trimmed).
-export const validateProjectCreate = bodyValidator<ProjectCreate>(compiled.ProjectCreate, PROJECT_READ_ONLY_FIELDS);
-export const validateProjectUpdate = bodyValidator<ProjectUpdate>(compiled.ProjectUpdate, PROJECT_READ_ONLY_FIELDS);
-export const validateTaskCreate = bodyValidator<TaskCreate>(compiled.TaskCreate, TASK_READ_ONLY_FIELDS);
-export const validateTaskUpdate = bodyValidator<TaskUpdate>(compiled.TaskUpdate, TASK_READ_ONLY_FIELDS);
+// Request bodies: the input is returned as-is (never copied, defaulted or trimmed). Declared
+// functions rather than the results of a factory: a call at the top level is code a bundler keeps.
+export function validateProjectCreate(input: unknown): ValidationResult<ProjectCreate> {
+  return validateBody(ProjectCreateValidator, input, PROJECT_READ_ONLY_FIELDS);
+}
+export function validateProjectUpdate(input: unknown): ValidationResult<ProjectUpdate> {
+  return validateBody(ProjectUpdateValidator, input, PROJECT_READ_ONLY_FIELDS);
+}
+export function validateTaskCreate(input: unknown): ValidationResult<TaskCreate> {
+  return validateBody(TaskCreateValidator, input, TASK_READ_ONLY_FIELDS);
+}
+export function validateTaskUpdate(input: unknown): ValidationResult<TaskUpdate> {
+  return validateBody(TaskUpdateValidator, input, TASK_READ_ONLY_FIELDS);
+}
 // Response bodies, for contract tests.
-export const validateProject = bodyValidator<Project>(compiled.Project);
-export const validateTask = bodyValidator<Task>(compiled.Task);
-export const validateProblem = bodyValidator<Problem>(compiled.Problem);
+export function validateProject(input: unknown): ValidationResult<Project> {
+  return validateBody(ProjectValidator, input);
+}
+export function validateTask(input: unknown): ValidationResult<Task> {
+  return validateBody(TaskValidator, input);
+}
+export function validateProblem(input: unknown): ValidationResult<Problem> {
+  return validateBody(ProblemValidator, input);
+}
 
 /**
  * Validates and parses a list route's query string (API Gateway passes `null` when there is
@@ -124,7 +153,7 @@ export function parseListQuery(
 ): ValidationResult<ListParams> {
   // Absent values are not parameters; Object.fromEntries defines `__proto__` as a plain key.
   const present = Object.fromEntries(Object.entries(query ?? {}).filter(([, value]) => value !== undefined));
-  const validate = options.allowStatus ? compiled.ListQuery : compiled.ProjectListQuery;
+  const validate = options.allowStatus ? ListQueryValidator : ProjectListQueryValidator;
   if (!validate(present)) return { ok: false, errors: toValidationIssues(validate.errors ?? [], 'query') };
   const { limit, cursor, status } = present as ListQuery;
   const value: ListParams = { limit: limit === undefined ? DEFAULT_LIST_LIMIT : Number(limit) };
