@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createVerifier, loadLocalIssuer, startAuthGateway, type AuthGateway } from '@app/local-auth';
 import { ensureTablesAt, inMemoryRequested, readTableDefinitions, startLocalDynamoDB, type LocalDynamoDB } from '@app/local-dynamodb';
-import { assertPortFree, envPort } from './lib/ports.ts';
+import { assertPortFree, envPort, waitForPort } from './lib/ports.ts';
 import { startProcess, type ServiceProcess } from './lib/processes.ts';
 
 // Lambda runs Node 22; a developer on Node 20.19+ needs no SDK deprecation notice on every start.
@@ -75,12 +75,18 @@ async function main(): Promise<number> {
     ...(local ? { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_SESSION_TOKEN: '' } : {}),
   };
   const slsBin = join(rootDir, 'node_modules', '.bin', 'sls');
-  const api = startProcess('api', slsBin, ['offline', 'start', '--stage', STAGE], { cwd: join(rootDir, 'services', 'api'), env });
+  // sls offline prints several lines per request (its notices); the gateway below writes one
+  // access line per request instead ([http]), which also spares this process relaying them.
+  // SLS_LOG_LEVEL=notice brings them back.
+  const apiEnv = { ...env, SLS_LOG_LEVEL: process.env.SLS_LOG_LEVEL || 'warning' };
+  const api = startProcess('api', slsBin, ['offline', 'start', '--stage', STAGE], { cwd: join(rootDir, 'services', 'api'), env: apiEnv });
   services.push(api);
 
+  const waiting = new AbortController();
   try {
     await Promise.race([
-      api.waitFor(/Server ready:/, 180_000),
+      // Ready when it listens (its "Server ready" line is a notice).
+      waitForPort(offlinePort, '127.0.0.1', 180_000, waiting.signal),
       // sls prints its errors and may keep running: fail at once rather than time out.
       api.waitFor(/^\s*Error:/, 180_000).then(() => Promise.reject(new Error('sls offline failed to start: see the [api] lines above'))),
       signalled.then(() => Promise.reject(new Error('interrupted'))),
@@ -88,6 +94,8 @@ async function main(): Promise<number> {
   } catch (error) {
     await stopAll();
     throw error;
+  } finally {
+    waiting.abort();
   }
   running.gateway = await startAuthGateway({
     port: apiPort,
@@ -95,6 +103,7 @@ async function main(): Promise<number> {
     verify: createVerifier({ jwks: issuer.jwks, issuer: issuer.issuer, audience: issuer.audience }),
     jwks: issuer.jwks,
     publicPaths: PUBLIC_PATHS,
+    onResponse: (e) => console.log(`[http] ${e.method} ${e.path} ${e.status} ${e.latencyMs.toFixed(1)} ms`),
   });
   log(`API on http://localhost:${apiPort} (bearer tokens from: npm run token -- <user> [--tenant <tenant>])`);
 

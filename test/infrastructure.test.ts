@@ -217,6 +217,16 @@ describe('api service (services/api/serverless.yml)', () => {
     expect(api.Properties.CorsConfiguration.AllowOrigins).toEqual(['https://app.example.com']);
   });
 
+  it('has API Gateway write the access log: one JSON line per request, ids that join the function logs, no caller IP or identity', () => {
+    const stage = ofType(template, 'AWS::ApiGatewayV2::Stage')[0]![1];
+    const { DestinationArn, Format } = stage.Properties.AccessLogSettings;
+    const entry = JSON.parse(Format);
+    expect(entry).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status', integrationRequestId: '$context.integration.requestId', integrationError: '$context.integrationErrorMessage' });
+    expect(Format).not.toMatch(/sourceIp|identity|authorizer\.claims|userAgent/);
+    const [logGroupId] = DestinationArn['Fn::GetAtt'];
+    expect(template.Resources[logGroupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });
+  });
+
   it("reads the table from the data stack's exports, not from a hard-coded name", () => {
     for (const [, fn] of ofType(template, 'AWS::Lambda::Function')) {
       expect(fn.Properties.Environment.Variables.TABLE_NAME).toEqual({ 'Fn::ImportValue': 'rest-api-data-dev-TableName' });

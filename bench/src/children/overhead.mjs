@@ -63,8 +63,9 @@ async function run(count, samples, deadline) {
 }
 
 const deadline = performance.now() + spec.budgetMs;
-await run(spec.warmup, undefined, deadline);
+const warmupSamples = [];
+await run(spec.warmup, warmupSamples, deadline);
 calls = 0;
 const samples = [];
 await run(spec.iterations, samples, deadline);
-process.send({ samples, dbCalls: calls / Math.max(1, samples.length) }, () => process.exit(0));
+process.send({ samples, warmupSamples, dbCalls: calls / Math.max(1, samples.length) }, () => process.exit(0));

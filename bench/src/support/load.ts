@@ -2,7 +2,7 @@
 // install wrk), autocannon (an npm dependency of this package) otherwise. Each run is bounded
 // in time (and the process killed if it overruns).
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { BUILD_DIR, run } from './processes.ts';
@@ -63,7 +63,7 @@ async function runWrk(request: LoadRequest, connections: number, durationS: numb
   );
   const stdout = await run('wrk', ['-t', '1', '-c', String(connections), '-d', `${durationS}s`, '--timeout', '5s', '-s', script, request.url], {
     timeoutMs: (durationS + 30) * 1000,
-  });
+  }).finally(() => rmSync(script, { force: true }));
   const line = stdout.split('\n').find((l) => l.startsWith('BENCH_JSON '));
   if (!line) throw new Error(`wrk printed no summary:\n${stdout}`);
   const r = JSON.parse(line.slice('BENCH_JSON '.length)) as { requests: number; durationUs: number; errors: number; p50: number; p99: number };

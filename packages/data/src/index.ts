@@ -3,6 +3,7 @@ import { getDocumentClient } from './client.js';
 import { createCursorCodec } from './cursor.js';
 import { ActivityRepository } from './repositories/activity.js';
 import { ProjectRepository } from './repositories/projects.js';
+import type { TableContext } from './table.js';
 import { TaskRepository } from './repositories/tasks.js';
 
 export { clientOptionsFromEnv, createDocumentClient, getDocumentClient, type ClientOptions } from './client.js';
@@ -19,6 +20,8 @@ export interface Repositories {
   projects: ProjectRepository;
   tasks: TaskRepository;
   activity: ActivityRepository;
+  /** The same repositories (client, table, cursor key), stamping `requestId` on every item they write. */
+  forRequest(requestId: string): Repositories;
 }
 
 export interface RepositoryConfig {
@@ -26,7 +29,8 @@ export interface RepositoryConfig {
   tableName?: string;
   cursorSecret?: string;
   now?: () => Date;
-  requestId?: () => string | undefined;
+  /** Stamped on every item written (`lastRequestId`); per request, see `Repositories.forRequest`. */
+  requestId?: string;
 }
 
 function required(name: string, value: string | undefined): string {
@@ -43,6 +47,16 @@ export function createRepositories(config: RepositoryConfig = {}): Repositories 
     now: config.now,
     requestId: config.requestId,
   };
+  return wire(ctx);
+}
+
+// Cheap enough to run per request (three small objects over the shared context).
+function wire(ctx: TableContext): Repositories {
   const projects = new ProjectRepository(ctx);
-  return { projects, tasks: new TaskRepository(ctx, projects), activity: new ActivityRepository(ctx, projects) };
+  return {
+    projects,
+    tasks: new TaskRepository(ctx, projects),
+    activity: new ActivityRepository(ctx, projects),
+    forRequest: (requestId) => wire({ ...ctx, requestId }),
+  };
 }

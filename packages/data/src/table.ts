@@ -13,9 +13,11 @@ export interface TableContext {
   now?: () => Date;
   /**
    * The id of the request being served, stamped on every item it writes (`lastRequestId`)
-   * so that the stream consumer can log which request caused a change.
+   * so that the stream consumer can log which request caused a change. Set per request by
+   * `Repositories.forRequest`: a value, not ambient state, so concurrent requests in one
+   * process (sls offline in process) cannot see each other's.
    */
-  requestId?: () => string | undefined;
+  requestId?: string;
 }
 
 export type Item = Record<string, NativeAttributeValue>;
@@ -32,14 +34,16 @@ export interface Page<T> {
 export class ExpressionBuilder {
   readonly names: Record<string, string> = {};
   readonly values: Record<string, NativeAttributeValue> = {};
-  private nameCount = 0;
+  private readonly placeholders = new Map<string, string>();
   private valueCount = 0;
 
   name(attribute: string): string {
-    const existing = Object.entries(this.names).find(([, a]) => a === attribute);
-    if (existing) return existing[0];
-    const placeholder = `#n${this.nameCount++}`;
-    this.names[placeholder] = attribute;
+    let placeholder = this.placeholders.get(attribute);
+    if (placeholder === undefined) {
+      placeholder = `#n${this.placeholders.size}`;
+      this.placeholders.set(attribute, placeholder);
+      this.names[placeholder] = attribute;
+    }
     return placeholder;
   }
 
@@ -154,7 +158,7 @@ interface ItemRef {
 
 /** Put an item that must not exist yet (ids are fresh, so a clash is a real conflict). */
 export async function putNew(ctx: TableContext, ref: ItemRef, item: Item): Promise<void> {
-  const requestId = ctx.requestId?.();
+  const requestId = ctx.requestId;
   if (requestId) item = { ...item, lastRequestId: requestId };
   const expr = new ExpressionBuilder();
   try {
@@ -190,7 +194,7 @@ export async function updateVersioned(
 ): Promise<Item> {
   const expr = new ExpressionBuilder();
   const { set, remove } = mergePatchClauses(expr, ref.patch, ref.mutable);
-  const requestId = ctx.requestId?.();
+  const requestId = ctx.requestId;
   const derived = { ...ref.derived, ...(requestId ? { lastRequestId: requestId } : {}) };
   for (const [attribute, value] of Object.entries(derived)) set.push(`${expr.name(attribute)} = ${expr.value(value)}`);
   set.push(`${expr.name('updatedAt')} = ${expr.value((ctx.now?.() ?? new Date()).toISOString())}`);

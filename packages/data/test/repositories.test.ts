@@ -169,3 +169,39 @@ describe('TaskRepository', () => {
     expect(Items[0]).toMatchObject({ sk: `TASK#${task.id}`, gsi1pk: `TENANT#tenant-keys#PROJECT#${project.id}#STATUS#done`, gsi1sk: `TASK#${task.id}`, entity: 'task' });
   });
 });
+
+describe('Repositories.forRequest', () => {
+  it('stamps its request id on what each view writes, and only that view, even when views interleave', async () => {
+    // Prepare
+    const first = repos.forRequest('request-1');
+    const second = repos.forRequest('request-2');
+    const stored = async (pk: string, sk: string) => {
+      const { Items = [] } = await database.client.send(
+        new QueryCommand({
+          TableName: database.tableName,
+          KeyConditionExpression: '#pk = :pk AND #sk = :sk',
+          ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
+          ExpressionAttributeValues: { ':pk': pk, ':sk': sk },
+        }),
+      );
+      return Items[0];
+    };
+
+    // Act: both views write concurrently; then the first updates what the second created
+    const [a, b, plain] = await Promise.all([
+      first.projects.create('tenant-rid', { name: 'A' }),
+      second.projects.create('tenant-rid', { name: 'B' }),
+      repos.projects.create('tenant-rid', { name: 'C' }),
+    ]);
+    const task = await second.tasks.create('tenant-rid', a.id, { title: 't' });
+    await first.projects.update('tenant-rid', b.id, { name: 'B2' });
+    await first.tasks.update('tenant-rid', a.id, task.id, { status: 'done' });
+
+    // Assess
+    expect(await stored('TENANT#tenant-rid', `PROJECT#${a.id}`)).toMatchObject({ lastRequestId: 'request-1' });
+    expect(await stored('TENANT#tenant-rid', `PROJECT#${b.id}`)).toMatchObject({ name: 'B2', lastRequestId: 'request-1' });
+    expect(await stored('TENANT#tenant-rid', `PROJECT#${plain.id}`)).not.toHaveProperty('lastRequestId');
+    expect(await stored(`TENANT#tenant-rid#PROJECT#${a.id}`, `TASK#${task.id}`)).toMatchObject({ status: 'done', lastRequestId: 'request-1' });
+    expect(await first.projects.get('tenant-rid', b.id)).not.toHaveProperty('lastRequestId');
+  });
+});

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAuthGateway, type AuthGateway } from './gateway.js';
+import { startAuthGateway, type AccessEntry, type AuthGateway } from './gateway.js';
 import { loadLocalIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer } from './issuer.js';
 import { createVerifier } from './verify.js';
 
@@ -12,6 +12,7 @@ let issuer: LocalIssuer;
 let upstream: Server;
 let gateway: AuthGateway;
 const received: { method?: string; url?: string; authorization?: string; body: string }[] = [];
+const accessLog: AccessEntry[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gateway-'));
@@ -33,6 +34,7 @@ beforeAll(async () => {
     verify: createVerifier({ jwks: issuer.jwks, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }),
     jwks: issuer.jwks,
     publicPaths: ['/health', '/docs/'],
+    onResponse: (entry) => accessLog.push(entry),
   });
 });
 afterAll(async () => {
@@ -94,5 +96,23 @@ describe('auth gateway', () => {
     } finally {
       await orphan.stop();
     }
+  });
+
+  it('reports each answered request once: method, path without the query, status and latency', async () => {
+    // Prepare
+    const token = await issuer.sign({ subject: 'alice' });
+    const before = accessLog.length;
+
+    // Act
+    await fetch(`${gateway.url}/projects?cursor=secret-cursor`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}' });
+    await fetch(`${gateway.url}/projects/1`);
+
+    // Assess
+    const entries = accessLog.slice(before);
+    expect(entries).toEqual([
+      { method: 'POST', path: '/projects', status: 201, latencyMs: expect.any(Number) },
+      { method: 'GET', path: '/projects/1', status: 401, latencyMs: expect.any(Number) },
+    ]);
+    expect(entries.every((e) => e.latencyMs >= 0)).toBe(true);
   });
 });

@@ -18,6 +18,16 @@ export interface AuthGatewayOptions {
   jwks: JSONWebKeySet;
   /** Paths that need no token (docs, health): exact match or prefix ending in '/'. */
   publicPaths?: readonly string[];
+  /** Called once per answered request: the local access log, as API Gateway writes one. */
+  onResponse?: (entry: AccessEntry) => void;
+}
+
+export interface AccessEntry {
+  method: string;
+  /** Without the query string, as API Gateway's `$context.path`. */
+  path: string;
+  status: number;
+  latencyMs: number;
 }
 
 export interface AuthGateway {
@@ -74,6 +84,11 @@ export async function startAuthGateway(options: AuthGatewayOptions): Promise<Aut
 
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
+    if (options.onResponse) {
+      const started = performance.now();
+      const report = options.onResponse;
+      res.once('finish', () => report({ method: req.method ?? '', path, status: res.statusCode, latencyMs: performance.now() - started }));
+    }
     if (path === '/.well-known/jwks.json' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(jwksBody) });
       res.end(jwksBody);

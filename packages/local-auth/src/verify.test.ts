@@ -1,7 +1,7 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadLocalIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer } from './issuer.js';
 import { AuthenticationError, createVerifier, type Verifier } from './verify.js';
 
@@ -84,5 +84,43 @@ describe('createVerifier', () => {
     const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
     const unsigned = `${part({ alg: 'none', typ: 'JWT' })}.${part({ sub: 'a', iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, exp: 4e9 })}.x`;
     expect((await rejection(`Bearer ${unsigned}`)).code).toBe('invalid_token');
+  });
+});
+
+describe('createVerifier, for a token it has verified before', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('answers the same claims again, and "expired" once its exp passes', async () => {
+    // Prepare
+    const token = await issuer.sign({ subject: 'carol', tenant: 'acme', expiresInSeconds: 60 });
+    const first = await verify(`Bearer ${token}`);
+
+    // Act
+    const again = await verify(`Bearer ${token}`);
+    vi.useFakeTimers({ now: Date.now() + 61_000, toFake: ['Date'] });
+    const error = await rejection(`Bearer ${token}`);
+
+    // Assess
+    expect(again).toEqual(first);
+    expect(again).toMatchObject({ sub: 'carol', tenant: 'acme' });
+    expect(error.message).toBe('the token has expired');
+  });
+
+  it('still rejects a forgery of it: the cache is keyed by the whole token, signature included', async () => {
+    // Prepare
+    const token = await issuer.sign({ subject: 'alice', tenant: 'acme' });
+    await verify(`Bearer ${token}`);
+    const [header, payload, signature] = token.split('.');
+    const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), tenant: 'globex' })).toString('base64url');
+
+    // Act
+    const forged = await rejection(`Bearer ${header}.${forgedPayload}.${signature}`);
+    const flipped = await rejection(`Bearer ${header}.${payload}.${signature!.slice(0, -2)}${signature!.endsWith('AA') ? 'BB' : 'AA'}`);
+
+    // Assess
+    expect(forged.message).toBe('the token signature is not valid');
+    expect(flipped.code).toBe('invalid_token');
   });
 });

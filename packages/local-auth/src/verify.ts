@@ -30,20 +30,34 @@ export interface VerifierOptions {
 
 export type Verifier = (authorization: string | undefined) => Promise<JWTPayload>;
 
+/** Verified tokens remembered at most; a client reuses its token until it expires. */
+export const VERIFIED_TOKENS_KEPT = 1_000;
+
 export function createVerifier(options: VerifierOptions): Verifier {
   const keys = createLocalJWKSet(options.jwks);
+  // A token's signature, issuer and audience cannot change, and the keys here are fixed: once
+  // verified, a token only needs its expiry checked again. Saves the ES256 check (~0.4 ms of
+  // CPU, in the process that also runs the database) on every request (npm run bench).
+  const verified = new Map<string, JWTPayload>();
+  const tolerance = (options.clockToleranceSeconds ?? 0) * 1000;
   return async (authorization) => {
     if (!authorization) throw new AuthenticationError('invalid_request', 'missing bearer token');
     const match = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(authorization.trim());
     if (!match) throw new AuthenticationError('invalid_request', 'the Authorization header must be Bearer <jwt>');
+    const token = match[1]!;
+    const known = verified.get(token);
+    if (known && known.exp! * 1000 + tolerance > Date.now()) return known;
+    verified.delete(token);
     try {
-      const { payload } = await jwtVerify(match[1]!, keys, {
+      const { payload } = await jwtVerify(token, keys, {
         issuer: options.issuer,
         audience: options.audience,
         algorithms: ['ES256', 'RS256'],
         clockTolerance: options.clockToleranceSeconds ?? 0,
         requiredClaims: ['sub', 'exp'],
       });
+      if (verified.size >= VERIFIED_TOKENS_KEPT) verified.clear();
+      verified.set(token, payload);
       return payload;
     } catch (error) {
       throw new AuthenticationError('invalid_token', describe(error));

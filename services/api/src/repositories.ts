@@ -1,10 +1,12 @@
 import { createRepositories, type Repositories } from '@app/data';
-import { currentRequestId } from './request-context.js';
 
 let repositories: Repositories | undefined;
 
-/** Built on first use and kept for the life of the Lambda environment. */
+/**
+ * Built on first use and kept for the life of the Lambda environment; route() hands each
+ * request a view of it (`forRequest`) that stamps the request's id on what it writes.
+ */
 export function getRepositories(): Repositories {
-  repositories ??= createRepositories({ requestId: currentRequestId });
+  repositories ??= createRepositories();
   return repositories;
 }

@@ -1,5 +1,5 @@
 // Security headers on every response (errors and 304s included), the public docs routes and
-// the catch-all route, and one structured log line per request without bodies or identities.
+// the catch-all route, and the logs: failures only (API Gateway writes the access log), without bodies or identities.
 import { getDocumentClient } from '@app/data';
 import type { LocalDynamoDB } from '@app/local-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -118,27 +118,43 @@ describe('the catch-all route', () => {
 });
 
 describe('logs', () => {
-  it('are one JSON line per request, with the request id, and no body, query or identity', async () => {
+  it('say nothing of requests that succeed or are refused; a failure is one JSON line with its ids, and no body, query or identity', async () => {
     // Prepare
     const lines: string[] = [];
     const capture = (line: unknown) => void lines.push(String(line));
-    const spies = (['info', 'warn', 'error', 'debug'] as const).map((level) => vi.spyOn(console, level).mockImplementation(capture));
+    const spies = (['info', 'warn', 'error', 'debug', 'log'] as const).map((level) => vi.spyOn(console, level).mockImplementation(capture));
     const secret = 'Confidential-Name-4711';
+    const claims = { sub: 'person@example.com', tenant: 'tenant-xyz' };
+    let dynamo: ReturnType<typeof mockClient> | undefined;
 
     try {
-      // Act
-      const created = await invoke(createProject, { method: 'POST', path: '/projects', body: { name: secret }, claims: { sub: 'person@example.com', tenant: 'tenant-xyz' } });
-      await invoke(listProjects, { method: 'GET', path: '/projects', query: { cursor: 'secret-cursor-value' } });
+      // Act: a 201, a 400, then a 500 (DynamoDB refusing a request: a bug on our side)
+      const created = await invoke(createProject, { method: 'POST', path: '/projects', body: { name: secret }, claims });
+      await invoke(listProjects, { method: 'GET', path: '/projects', query: { cursor: 'secret-cursor-value' }, claims });
+      const quiet = lines.length;
+      dynamo = mockClient(getDocumentClient());
+      dynamo.on(QueryCommand).rejectsOnce(Object.assign(new Error('Invalid KeyConditionExpression'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }));
+      const failed = await invoke(listProjects, { method: 'GET', path: '/projects', query: { limit: '5' }, claims });
 
       // Assess
+      expect(quiet).toBe(0);
+      expect(failed.status).toBe(500);
       const entries = lines.map((line) => JSON.parse(line));
-      const requests = entries.filter((e) => e.message === 'request');
-      expect(requests).toHaveLength(2);
-      expect(requests[0]).toMatchObject({ level: 'INFO', method: 'POST', route: 'POST /projects', status: 201, latencyMs: expect.any(Number), correlation_id: expect.stringMatching(/^test-request-/) });
-      expect(requests[1]).toMatchObject({ method: 'GET', status: 400 });
+      expect(entries).toHaveLength(1);
+      expect(entries[0]).toMatchObject({
+        level: 'ERROR',
+        message: 'request failed',
+        service: 'api',
+        route: 'GET /projects',
+        function_name: 'test-function',
+        correlation_id: expect.stringMatching(/^test-request-/),
+        function_request_id: expect.stringMatching(/^aws-request-/),
+        error: { name: 'ValidationException' },
+      });
       const text = JSON.stringify(entries);
       for (const forbidden of [secret, 'person@example.com', 'tenant-xyz', 'secret-cursor-value', created.body.id]) expect(text).not.toContain(forbidden);
     } finally {
+      dynamo?.restore();
       for (const spy of spies) spy.mockRestore();
     }
   });

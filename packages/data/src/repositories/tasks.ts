@@ -50,7 +50,7 @@ export class TaskRepository {
     const ref = taskRef(tenantId, projectId, uuidv7());
     const now = (this.ctx.now?.() ?? new Date()).toISOString();
     const status: TaskStatus = input.status ?? 'open';
-    const requestId = this.ctx.requestId?.();
+    const requestId = this.ctx.requestId;
     const item: Item = {
       ...ref.key,
       gsi1pk: statusPartition(tenantId, projectId, status),

@@ -16,7 +16,7 @@ import {
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
-import { logger } from '../logger.js';
+import { getLogger, invocationKeys } from '../logger.js';
 import { serviceUnavailable } from './errors.js';
 import { HttpProblem, validationProblem } from './problem.js';
 import type { HttpResponse } from './response.js';
@@ -81,7 +81,7 @@ export async function runIdempotently(scope: IdempotentRequest, context: Context
     // The resource was created but its response could not be stored: answer what happened
     // (the record stays in progress and expires), rather than invite a retry that would duplicate.
     if (produced && error instanceof IdempotencyPersistenceLayerError) {
-      logger.warn('idempotent response not stored', { error });
+      getLogger().warn('idempotent response not stored', { ...invocationKeys({ routeKey: scope.route }, context), error });
       return produced;
     }
     throw problemOf(error) ?? error;

@@ -5,7 +5,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { PROBLEM_TYPES } from '@app/schema';
-import { logger } from '../logger.js';
+import { getLogger, invocationKeys } from '../logger.js';
 import { toHttpProblem } from './errors.js';
 import type { HttpResponse } from './response.js';
 
@@ -24,8 +24,11 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 /** Adds the security headers to every response, the error responses below included. */
 export const securityHeaders = (): Middleware => {
+  // Filled in place (no copy per response); a header the response sets itself wins.
   const add = async (request: { response: HttpResponse | null }) => {
-    if (request.response) request.response.headers = { ...SECURITY_HEADERS, ...request.response.headers };
+    if (!request.response) return;
+    const headers = (request.response.headers ??= {});
+    for (const name in SECURITY_HEADERS) headers[name] ??= SECURITY_HEADERS[name]!;
   };
   return { after: add, onError: add };
 };
@@ -34,7 +37,9 @@ export const securityHeaders = (): Middleware => {
 export const problemResponses = (): Middleware => ({
   onError: async (request) => {
     const problem = toHttpProblem(request.error);
-    if (!problem || problem.status >= 500) logger.error('request failed', { error: request.error as Error });
+    if (!problem || problem.status >= 500) {
+      getLogger().error('request failed', { ...invocationKeys(request.event, request.context), error: request.error as Error });
+    }
     const { type, title, status } = PROBLEM_TYPES.internal;
     const body = problem?.toBody() ?? { type, title, status, detail: 'Something went wrong on our side.' };
     request.response = {
@@ -44,27 +49,3 @@ export const problemResponses = (): Middleware => ({
     };
   },
 });
-
-/**
- * One log line per request: method, route template, status and latency, with the request id
- * that the logger's context adds. Never the body, the path's values, the query or the caller.
- */
-export const accessLog = (): Middleware => {
-  const started = new WeakMap<object, number>();
-  const log = async (request: { event: APIGatewayProxyEventV2; response: HttpResponse | null }) => {
-    const start = started.get(request.event) ?? performance.now();
-    logger.info('request', {
-      method: request.event.requestContext?.http?.method,
-      route: request.event.routeKey,
-      status: request.response?.statusCode,
-      latencyMs: Math.round(performance.now() - start),
-    });
-  };
-  return {
-    before: async (request) => {
-      started.set(request.event, performance.now());
-    },
-    after: log,
-    onError: log,
-  };
-};

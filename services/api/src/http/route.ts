@@ -1,14 +1,13 @@
 import { ID_PATTERN, RETRY_AFTER_SECONDS } from '@app/schema';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { logger } from '../logger.js';
-import { runInRequest } from '../request-context.js';
+import type { Repositories } from '@app/data';
+import { getRepositories } from '../repositories.js';
 import type { Idempotency } from './idempotency.js';
 import { identityOf, type Identity } from './identity.js';
 import { parseJsonBody } from './json-body.js';
-import { accessLog, problemResponses, securityHeaders } from './middlewares.js';
+import { problemResponses, securityHeaders } from './middlewares.js';
 import { HttpProblem, validationProblem, type ValidationIssue } from './problem.js';
 import type { HttpResponse } from './response.js';
 
@@ -20,6 +19,8 @@ export interface RouteRequest<TBody, TParam extends string> {
   params: Record<TParam, string>;
   body: TBody;
   headers: Record<string, string | undefined>;
+  /** The data layer, stamping this request's id on what it writes (the consumer logs it). */
+  repositories: Repositories;
 }
 
 export interface RouteSpec<TBody, TParam extends string> {
@@ -52,11 +53,14 @@ const answerBeforeLambdaTimeout = {
   },
 };
 
-/** The middy stack every function shares (public ones too): logs, headers, problems, time limit. */
+/**
+ * The middy stack every function shares (public ones too): headers, problems, time limit.
+ * No access-log line: API Gateway writes one per request (serverless.yml, provider.logs.httpApi),
+ * the 5xx and timeouts a function cannot report included; the function logs only what went
+ * wrong (middlewares.ts), with the invocation's ids.
+ */
 export function httpHandler(handle: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>) {
   return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>(answerBeforeLambdaTimeout)
-    .use(injectLambdaContext(logger, { resetKeys: true, correlationIdPath: 'requestContext.requestId' }))
-    .use(accessLog())
     .use(httpHeaderNormalizer())
     .use(securityHeaders())
     .use(problemResponses())
@@ -87,7 +91,11 @@ export function route<TBody = undefined, TParam extends string = never>(
       if (!result.ok) throw validationProblem(result.errors);
       body = result.value;
     }
-    const run = () => runInRequest(event.requestContext.requestId, () => action({ event, identity, params, body, headers }));
+    // Lambda's id of this invocation: unique everywhere (sls offline gives every event one fixed
+    // requestContext.requestId), in the function's own log lines (function_request_id), and
+    // joined to API Gateway's request id by the access log (integrationRequestId).
+    const repositories = getRepositories().forRequest(context.awsRequestId);
+    const run = () => action({ event, identity, params, body, headers, repositories });
     if (key === undefined || !spec.idempotency) return run();
     return spec.idempotency.run({ key, tenantId: identity.tenantId, route: event.routeKey, request: { params, body } }, context, run);
   });

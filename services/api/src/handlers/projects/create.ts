@@ -3,10 +3,9 @@ import { etagOf } from '../../http/etag.js';
 import { idempotency } from '../../http/idempotency.js';
 import { json } from '../../http/response.js';
 import { route } from '../../http/route.js';
-import { getRepositories } from '../../repositories.js';
 
 /** POST /projects (Idempotency-Key honoured) */
-export const handler = route({ body: validateProjectCreate, idempotency }, async ({ identity, body }) => {
-  const project = await getRepositories().projects.create(identity.tenantId, body);
+export const handler = route({ body: validateProjectCreate, idempotency }, async ({ identity, body, repositories }) => {
+  const project = await repositories.projects.create(identity.tenantId, body);
   return json(201, project, { location: `/projects/${project.id}`, etag: etagOf(project) });
 });

@@ -2,11 +2,10 @@ import { validateTaskUpdate } from '@app/schema';
 import { etagOf, expectedVersion } from '../../http/etag.js';
 import { json } from '../../http/response.js';
 import { route } from '../../http/route.js';
-import { getRepositories } from '../../repositories.js';
 
 /** PATCH /projects/{projectId}/tasks/{taskId} (JSON merge patch; If-Match optional) */
-export const handler = route({ params: ['projectId', 'taskId'], body: validateTaskUpdate }, async ({ identity, params, body, headers }) => {
+export const handler = route({ params: ['projectId', 'taskId'], body: validateTaskUpdate }, async ({ identity, params, body, headers, repositories }) => {
   const options = { expectedVersion: expectedVersion(headers['if-match']) };
-  const task = await getRepositories().tasks.update(identity.tenantId, params.projectId, params.taskId, body, options);
+  const task = await repositories.tasks.update(identity.tenantId, params.projectId, params.taskId, body, options);
   return json(200, task, { etag: etagOf(task) });
 });
