@@ -1,5 +1,5 @@
 // npm run db: the embedded DynamoDB alone on 127.0.0.1:$DB_PORT (default 8000) with the
-// tables of the root serverless.yml (stage `local`); data in .local/dynamodb unless
+// tables of the root serverless.yml (stage `local`); data in $STATE_DIR/dynamodb (.local) unless
 // DB_IN_MEMORY=1 or --in-memory. Ctrl+C stops it.
 import { fileURLToPath } from 'node:url';
 import { inMemoryRequested, runDbCli } from '@app/local-dynamodb';
@@ -18,4 +18,4 @@ try {
   process.exit(1);
 }
 
-process.exitCode = await runDbCli({ rootDir, port, inMemory: inMemoryRequested() });
+process.exitCode = await runDbCli({ rootDir, port, inMemory: inMemoryRequested(), stateDir: process.env.STATE_DIR || undefined });

@@ -8,8 +8,10 @@ import { LocalDynamoDBDataDirInUseError, LocalDynamoDBPortInUseError, startLocal
 import { readTableDefinitions } from './table-definition.js';
 
 export interface DbCliOptions {
-  /** Folder holding serverless.yml; data is kept in <rootDir>/.local/dynamodb. */
+  /** Folder holding serverless.yml; data is kept in <stateDir>/dynamodb. */
   rootDir: string;
+  /** What the local stack keeps between runs, as npm start's STATE_DIR; default <rootDir>/.local. */
+  stateDir?: string;
   port: number;
   /** Default `127.0.0.1`. */
   host?: string;
@@ -49,7 +51,7 @@ function stopSignal(): { received: Promise<NodeJS.Signals>; cancel(): void } {
  * 1 when it cannot start (port taken, bad serverless.yml...), reported in one line.
  */
 export async function runDbCli(options: DbCliOptions): Promise<number> {
-  const dataDir = options.inMemory ? undefined : join(options.rootDir, '.local', 'dynamodb');
+  const dataDir = options.inMemory ? undefined : join(options.stateDir ?? join(options.rootDir, '.local'), 'dynamodb');
   // Listen from the start, so Ctrl+C while the tables are created still stops cleanly.
   const signal = stopSignal();
   let db;
