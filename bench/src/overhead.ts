@@ -1,6 +1,6 @@
 // 3. Per-request overhead: each route's handler and its hand-written baseline invoked in process
 // (bench/src/children/overhead.mjs, a fresh process per handler and round, rounds in the order
-// ours, hand-written, hand-written, ours) with API Gateway HTTP API events, every DynamoDB call
+// ours, hand-written, hand-written, ours, and so on) with API Gateway HTTP API events, every DynamoDB call
 // answered by a stub, so that only the handlers' code is timed: routing, identity, validation,
 // middlewares, keys and expressions, mapping, serialisation. Each process first runs `warmup`
 // invocations (timed too: what a function serving few requests sees, before the JIT has
@@ -44,8 +44,14 @@ export interface OverheadOptions {
   fixture: Fixture;
   cursorSecret: string;
   warmup: number;
-  /** Timed invocations per handler, split over two rounds. */
+  /** Timed invocations per handler, split over its processes. */
   iterations: number;
+  /**
+   * Fresh processes per handler, in the order ours, hand-written, hand-written, ours, ... Each
+   * process settles in its own JIT state: on this machine one handler's p50 differs by up to half
+   * from one process to the next, so several processes per side are merged.
+   */
+  processesPerSide: number;
   /** Time budget per round. */
   budgetMs: number;
 }
@@ -175,19 +181,24 @@ export async function measureOverhead(route: RouteCase, bundles: BundleSet, opti
     status: route.status,
     responses: responses(route, options.fixture),
     warmup: options.warmup,
-    iterations: Math.ceil(options.iterations / 2),
+    iterations: Math.ceil(options.iterations / options.processesPerSide),
     budgetMs: options.budgetMs,
   };
-  const runRound = (bundle: typeof ours, extraEnv: NodeJS.ProcessEnv = {}) =>
-    runChild({ ...common, bundle: { path: bundle.path, exportName: bundle.exportName } }, { ...env, ...extraEnv }, options.budgetMs + 60_000);
-  // ABBA, so that drift on the machine weighs on both alike.
-  const rounds = [await runRound(ours), await runRound(handWritten), await runRound(handWritten), await runRound(ours)];
-  const merge = (indexes: number[]) => ({
-    samples: indexes.flatMap((i) => rounds[i]!.samples),
-    warmup: indexes.flatMap((i) => rounds[i]!.warmupSamples),
-    dbCalls: rounds[indexes[0]!]!.dbCalls,
+  const runRound = (bundle: typeof ours) =>
+    runChild({ ...common, bundle: { path: bundle.path, exportName: bundle.exportName } }, env, options.budgetMs + 60_000);
+  // ABBA..., so that drift on the machine weighs on both alike.
+  const mine: ChildReport[] = [];
+  const theirs: ChildReport[] = [];
+  for (let i = 0; i < options.processesPerSide; i++) {
+    const pair = i % 2 === 0 ? [ours, handWritten] : [handWritten, ours];
+    for (const bundle of pair) (bundle === ours ? mine : theirs).push(await runRound(bundle));
+  }
+  const merge = (reports: ChildReport[]) => ({
+    samples: reports.flatMap((r) => r.samples),
+    warmup: reports.flatMap((r) => r.warmupSamples),
+    dbCalls: reports[0]!.dbCalls,
   });
-  const [o, h] = [merge([0, 3]), merge([1, 2])];
+  const [o, h] = [merge(mine), merge(theirs)];
   const oursSide = sideOf(o.samples, o.dbCalls);
   const baseSide = sideOf(h.samples, h.dbCalls);
   const overheadP50 = round1(oursSide.p50 - baseSide.p50);

@@ -44,7 +44,8 @@ const SETTINGS = {
   // A warm Lambda environment serves thousands of requests: the target is read once the JIT has
   // optimised the code (the warm-up's own p50 is reported beside it).
   overheadWarmup: quick ? 1_000 : 5_000,
-  overheadIterations: quick ? 2_000 : 10_000,
+  overheadIterations: quick ? 2_000 : 18_000,
+  overheadProcessesPerSide: quick ? 2 : 6,
   overheadBudgetMs: 20_000,
   e2eDurationS: quick ? 2 : 5,
   e2eConnections: [1, 10],
@@ -194,6 +195,7 @@ async function main() {
         cursorSecret: CURSOR_SECRET,
         warmup: SETTINGS.overheadWarmup,
         iterations: SETTINGS.overheadIterations,
+        processesPerSide: SETTINGS.overheadProcessesPerSide,
         budgetMs: SETTINGS.overheadBudgetMs,
       });
       log(`per request ${route.functionName}: p50 ${figure.ours.p50} µs vs ${figure.handWritten.p50} µs (+${figure.overheadP50} µs)`);
@@ -202,7 +204,7 @@ async function main() {
     results.perRequest = { targetOverheadP50Us: OVERHEAD_TARGET_US, figures };
     const rows: (string | number)[][] = [['function', 'p50 µs', 'p99 µs', 'hand-written p50', 'hand-written p99', 'overhead p50', 'overhead p99', 'warming up: ours / hand-written p50', '']];
     for (const f of figures) rows.push([f.functionName, f.ours.p50, f.ours.p99, f.handWritten.p50, f.handWritten.p99, f.overheadP50, f.overheadP99, `${f.warmingUp.oursP50} / ${f.warmingUp.handWrittenP50}`, mark(f.met)]);
-    console.log(`\n3. Per-request overhead (in process, API Gateway v2 events, DynamoDB stubbed; ${SETTINGS.overheadIterations} invocations each after ${SETTINGS.overheadWarmup} of warm-up per process)\n${formatTable(rows)}\n`);
+    console.log(`\n3. Per-request overhead (in process, API Gateway v2 events, DynamoDB stubbed; ${SETTINGS.overheadIterations} invocations each, over ${SETTINGS.overheadProcessesPerSide} processes, after ${SETTINGS.overheadWarmup} of warm-up per process)\n${formatTable(rows)}\n`);
     const worst = figures.reduce((a, b) => (b.overheadP50 > a.overheadP50 ? b : a));
     targets.push({
       id: 'perRequest',

@@ -194,9 +194,8 @@ export async function updateVersioned(
 ): Promise<Item> {
   const expr = new ExpressionBuilder();
   const { set, remove } = mergePatchClauses(expr, ref.patch, ref.mutable);
-  const requestId = ctx.requestId;
-  const derived = { ...ref.derived, ...(requestId ? { lastRequestId: requestId } : {}) };
-  for (const [attribute, value] of Object.entries(derived)) set.push(`${expr.name(attribute)} = ${expr.value(value)}`);
+  for (const attribute in ref.derived) set.push(`${expr.name(attribute)} = ${expr.value(ref.derived[attribute])}`);
+  if (ctx.requestId) set.push(`${expr.name('lastRequestId')} = ${expr.value(ctx.requestId)}`);
   set.push(`${expr.name('updatedAt')} = ${expr.value((ctx.now?.() ?? new Date()).toISOString())}`);
   set.push(`${expr.name('version')} = ${expr.name('version')} + ${expr.value(1)}`);
   const condition = versionCondition(expr, ref.expectedVersion);

@@ -61,7 +61,7 @@ export class ProjectRepository {
 
   /** Throws NotFoundError unless the project exists for this tenant; child routes call it. */
   async assertExists(tenantId: string, projectId: string): Promise<void> {
-    await this.get(tenantId, projectId);
+    if (!(await getItem(this.ctx, projectRef(tenantId, projectId).key))) throw new NotFoundError('project', projectId);
   }
 
   async list(tenantId: string, page: { limit: number; cursor?: string }): Promise<Page<Project>> {

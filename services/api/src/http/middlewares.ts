@@ -24,8 +24,9 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 
 /** Adds the security headers to every response, the error responses below included. */
 export const securityHeaders = (): Middleware => {
-  // Filled in place (no copy per response); a header the response sets itself wins.
-  const add = async (request: { response: HttpResponse | null }) => {
+  // Filled in place (no copy per response); a header the response sets itself wins. Not async:
+  // middy awaits whatever a middleware returns, and an async function costs a promise more.
+  const add = (request: { response: HttpResponse | null }): void => {
     if (!request.response) return;
     const headers = (request.response.headers ??= {});
     for (const name in SECURITY_HEADERS) headers[name] ??= SECURITY_HEADERS[name]!;

@@ -95,8 +95,8 @@ export function route<TBody = undefined, TParam extends string = never>(
     // requestContext.requestId), in the function's own log lines (function_request_id), and
     // joined to API Gateway's request id by the access log (integrationRequestId).
     const repositories = getRepositories().forRequest(context.awsRequestId);
-    const run = () => action({ event, identity, params, body, headers, repositories });
-    if (key === undefined || !spec.idempotency) return run();
-    return spec.idempotency.run({ key, tenantId: identity.tenantId, route: event.routeKey, request: { params, body } }, context, run);
+    const request = { event, identity, params, body, headers, repositories };
+    if (key === undefined || !spec.idempotency) return action(request);
+    return spec.idempotency.run({ key, tenantId: identity.tenantId, route: event.routeKey, request: { params, body } }, context, () => action(request));
   });
 }
