@@ -6,25 +6,12 @@
 // in elapsed time and in CPU time of the process (less sensitive to a busy machine).
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { lambdaContext } from './lambda-context.mjs';
 
 const [bundle, exportName] = process.argv.slice(2);
 const event = JSON.parse(process.env.BENCH_EVENT ?? '{}');
 const functionName = process.env.BENCH_FUNCTION ?? 'bench';
-const deadline = Date.now() + 10_000;
-const context = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName,
-  functionVersion: '$LATEST',
-  invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-  memoryLimitInMB: '512',
-  awsRequestId: `cold-${process.pid}`,
-  logGroupName: `/aws/lambda/${functionName}`,
-  logStreamName: 'bench',
-  getRemainingTimeInMillis: () => deadline - Date.now(),
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-};
+const context = lambdaContext(functionName, `cold-${process.pid}`);
 
 /** CPU ms (user + system) of this process since `since` (a process.cpuUsage() reading). */
 const cpuMs = (since) => {

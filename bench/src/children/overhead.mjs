@@ -8,6 +8,7 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { lambdaContext } from './lambda-context.mjs';
 
 const spec = JSON.parse(process.env.BENCH_SPEC ?? '{}');
 
@@ -25,24 +26,7 @@ DynamoDBDocumentClient.prototype.send = async function send(command) {
 const handler = (await import(pathToFileURL(spec.bundle.path).href))[spec.bundle.exportName];
 
 let sequence = 0;
-const contextOf = (functionName) => {
-  const requestId = `overhead-${++sequence}`;
-  const deadline = Date.now() + 10_000;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'bench',
-    getRemainingTimeInMillis: () => deadline - Date.now(),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-};
+const contextOf = (functionName) => lambdaContext(functionName, `overhead-${++sequence}`);
 const eventOf = () => {
   const event = globalThis.structuredClone(spec.event);
   event.requestContext.requestId = `req-${++sequence}`;

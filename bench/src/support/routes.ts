@@ -1,7 +1,7 @@
 // The API's routes as the benchmarks exercise them: which function of services/api/serverless.yml
 // serves each, its hand-written baseline (bench/baseline/handlers), a valid request against the
 // bench's fixture, and what the stubbed database answers for the per-request measurement.
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
 export const TENANT = 'bench';
 export const TENANT_ID = `tenant:${TENANT}`;
@@ -181,21 +181,4 @@ export function httpEvent(spec: RequestSpec, requestId: string): APIGatewayProxy
   } as APIGatewayProxyEventV2;
 }
 
-/** A Lambda context as the runtime passes it (512 MB, 10 s timeout as serverless.yml sets). */
-export function lambdaContext(functionName: string, requestId: string, timeoutMs = 10_000): Context {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'bench',
-    getRemainingTimeInMillis: () => deadline - Date.now(),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
+export { lambdaContext } from '../children/lambda-context.mjs';
