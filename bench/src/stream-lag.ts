@@ -12,7 +12,7 @@ import { round, summarize } from './stats.ts';
 import type { Database } from './support/db.ts';
 import { benchRepositories } from './support/fixture.ts';
 import { ROOT_DIR } from './support/processes.ts';
-import { TENANT_ID } from './support/routes.ts';
+import { lambdaContext, TENANT_ID } from './support/routes.ts';
 
 export const STREAM_LAG_TARGET_P50_MS = 50;
 export const CONSUMER_DIR = join(ROOT_DIR, 'services', 'stream-consumer');
@@ -49,23 +49,6 @@ export async function consumerMapping(): Promise<StreamMapping> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function context(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: `lag-${Date.now()}`,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'bench',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 export async function measureStreamLag(options: LagOptions): Promise<LagFigure> {
   const { db } = options;
   const mapping: StreamMapping = {
@@ -100,7 +83,7 @@ export async function measureStreamLag(options: LagOptions): Promise<LagFigure> 
           const id = record.dynamodb?.NewImage?.id?.S;
           if (id !== undefined && record.eventName === 'INSERT' && !invoked.has(id)) invoked.set(id, invokedAt);
         }
-        const result = await handler(event as DynamoDBStreamEvent, context(mapping.functionName));
+        const result = await handler(event as DynamoDBStreamEvent, lambdaContext(mapping.functionName, `lag-${Date.now()}`, 60_000));
         durations.push(performance.now() - invokedAt);
         return result;
       },
