@@ -3,7 +3,7 @@
 //   npm run bench                           everything (about 8 to 10 minutes on 2 cores)
 //   npm run bench -- --only=bundle,cold     some sections (written to bench/.build/results.partial.json)
 //   npm run bench -- --quick                fewer runs, for trying the bench itself (never for results.json)
-//   BENCH_API_DIR=<dir> npm run bench -- --only=bundle,cold,overhead
+//   BENCH_API_DIR=services/api-before npm run bench -- --only=bundle,cold,overhead   (a copy beside services/api)
 //                                           another copy of services/api (an older commit's, say), for before/after
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -3,8 +3,8 @@ import { getDocumentClient } from './client.js';
 import { createCursorCodec } from './cursor.js';
 import { ActivityRepository } from './repositories/activity.js';
 import { ProjectRepository } from './repositories/projects.js';
-import type { TableContext } from './table.js';
 import { TaskRepository } from './repositories/tasks.js';
+import type { TableContext } from './table.js';
 
 export { clientOptionsFromEnv, createDocumentClient, getDocumentClient, type ClientOptions } from './client.js';
 export { createCursorCodec, type CursorCodec, type PageKey } from './cursor.js';

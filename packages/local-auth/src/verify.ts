@@ -46,8 +46,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
     if (!match) throw new AuthenticationError('invalid_request', 'the Authorization header must be Bearer <jwt>');
     const token = match[1]!;
     const known = verified.get(token);
-    if (known && known.exp! * 1000 + tolerance > Date.now()) return known;
-    verified.delete(token);
+    if (known) {
+      if (known.exp! * 1000 + tolerance > Date.now()) return known;
+      verified.delete(token);
+    }
     try {
       const { payload } = await jwtVerify(token, keys, {
         issuer: options.issuer,
