@@ -108,16 +108,23 @@ async function main(): Promise<number> {
   log(`API on http://localhost:${apiPort} (bearer tokens from: npm run token -- <user> [--tenant <tenant>])`);
 
   // The stream consumer, fed by the local event-source mapping (scripts/stream-runner.ts).
-  const consumer = startProcess('consumer', process.execPath, ['--conditions=source', '--import', 'tsx', join(rootDir, 'scripts', 'stream-runner.ts')], {
-    cwd: rootDir,
-    // A database kept in memory takes its stream with it: then no checkpoints are kept either.
-    env: { ...env, STREAMS_STATE_DIR: inMemory ? '' : join(stateDir, 'streams') },
-  });
+  const consumer = startProcess(
+    'consumer',
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', join(rootDir, 'scripts', 'stream-runner.ts')],
+    {
+      cwd: rootDir,
+      // A database kept in memory takes its stream with it: then no checkpoints are kept either.
+      env: { ...env, STREAMS_STATE_DIR: inMemory ? '' : join(stateDir, 'streams') },
+    },
+  );
   services.push(consumer);
   try {
     await Promise.race([
       consumer.waitFor(/\[runner\] ready/, 120_000),
-      consumer.waitFor(/\[runner\] (?!ready)/, 120_000).then((line) => Promise.reject(new Error(`stream consumer failed to start: ${line}`))),
+      consumer
+        .waitFor(/\[runner\] (?!ready)/, 120_000)
+        .then((line) => Promise.reject(new Error(`stream consumer failed to start: ${line}`))),
       signalled.then(() => Promise.reject(new Error('interrupted'))),
     ]);
   } catch (error) {

@@ -27,4 +27,6 @@ if (parsed.values.tenant === '') fail('--tenant needs a name');
 
 const rootDir = fileURLToPath(new URL('..', import.meta.url));
 const issuer = await loadLocalIssuer(process.env.AUTH_DIR ?? join(rootDir, '.local', 'auth'));
-console.log(await issuer.sign({ subject: user, tenant: parsed.values.tenant, expiresInSeconds: expires === undefined ? undefined : Number(expires) }));
+console.log(
+  await issuer.sign({ subject: user, tenant: parsed.values.tenant, expiresInSeconds: expires === undefined ? undefined : Number(expires) }),
+);

@@ -14,7 +14,10 @@ const rawText = {
       if (resolved.errors.length > 0) return { errors: resolved.errors };
       return { path: resolved.path, namespace: 'raw-text' };
     });
-    build.onLoad({ filter: /.*/, namespace: 'raw-text' }, async (args) => ({ contents: await readFile(args.path, 'utf8'), loader: 'text' }));
+    build.onLoad({ filter: /.*/, namespace: 'raw-text' }, async (args) => ({
+      contents: await readFile(args.path, 'utf8'),
+      loader: 'text',
+    }));
   },
 };
 

@@ -19,7 +19,11 @@ interface Reply {
   body: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- arbitrary JSON under test
 }
 
-async function call(method: string, path: string, options: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+async function call(
+  method: string,
+  path: string,
+  options: { body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   const hasBody = options.body !== undefined || options.raw !== undefined;
   const response = await fetch(`${stack.baseUrl}${path}`, {
     method,
@@ -58,12 +62,19 @@ describe('projects over HTTP', () => {
     expect(list.body.items.map((p: { id: string }) => p.id)).toContain(id);
     expect(list.body).toHaveProperty('nextCursor');
 
-    const patched = await call('PATCH', `/projects/${id}`, { body: { name: 'E2E renamed', description: null }, headers: { 'if-match': '"1"' } });
+    const patched = await call('PATCH', `/projects/${id}`, {
+      body: { name: 'E2E renamed', description: null },
+      headers: { 'if-match': '"1"' },
+    });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ name: 'E2E renamed', version: 2 });
     expect(patched.body).not.toHaveProperty('description');
     expect(patched.headers.get('etag')).toBe('"2"');
-    expectProblem(await call('PATCH', `/projects/${id}`, { body: { name: 'lost' }, headers: { 'if-match': '"1"' } }), 412, '/problems/precondition-failed');
+    expectProblem(
+      await call('PATCH', `/projects/${id}`, { body: { name: 'lost' }, headers: { 'if-match': '"1"' } }),
+      412,
+      '/problems/precondition-failed',
+    );
 
     expect((await call('DELETE', `/projects/${id}`)).status).toBe(204);
     expectProblem(await call('GET', `/projects/${id}`), 404, '/problems/not-found');
@@ -78,7 +89,11 @@ describe('projects over HTTP', () => {
     const second = await call('GET', `/projects?limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`);
     expect(second.status).toBe(200);
     expect(second.body.items[0].id).not.toBe(first.body.items[0].id);
-    expectProblem(await call('GET', `/projects?cursor=${encodeURIComponent(first.body.nextCursor.slice(0, -2) + 'AA')}`), 400, '/problems/invalid-cursor');
+    expectProblem(
+      await call('GET', `/projects?cursor=${encodeURIComponent(first.body.nextCursor.slice(0, -2) + 'AA')}`),
+      400,
+      '/problems/invalid-cursor',
+    );
     for (const limit of ['0', '101', 'ten', '-1']) {
       const reply = await call('GET', `/projects?limit=${limit}`);
       expectProblem(reply, 400, '/problems/validation-error');
@@ -88,7 +103,11 @@ describe('projects over HTTP', () => {
 
   it('answers clear 4xx problems to bad input', async () => {
     expectProblem(await call('POST', '/projects', { raw: '{"name":' }), 400, '/problems/bad-request');
-    expectProblem(await call('POST', '/projects', { raw: 'name=x', headers: { 'content-type': 'text/plain' } }), 415, '/problems/unsupported-media-type');
+    expectProblem(
+      await call('POST', '/projects', { raw: 'name=x', headers: { 'content-type': 'text/plain' } }),
+      415,
+      '/problems/unsupported-media-type',
+    );
     const readOnly = await call('POST', '/projects', { body: { name: 'x', id: 'chosen', createdAt: '2020-01-01T00:00:00Z' } });
     expectProblem(readOnly, 400, '/problems/validation-error');
     expect(readOnly.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['/body/createdAt', '/body/id']);
@@ -117,7 +136,11 @@ describe('tasks over HTTP', () => {
     const moved = await call('PATCH', `${base}/${task.body.id}`, { body: { status: 'in_progress' }, headers: { 'if-match': '"1"' } });
     expect(moved.body).toMatchObject({ status: 'in_progress', version: 2 });
     expect((await call('GET', `${base}?status=in_progress`)).body.items.map((t: { id: string }) => t.id)).toEqual([task.body.id]);
-    expectProblem(await call('PATCH', `${base}/${task.body.id}`, { body: { title: 'stale' }, headers: { 'if-match': '"1"' } }), 412, '/problems/precondition-failed');
+    expectProblem(
+      await call('PATCH', `${base}/${task.body.id}`, { body: { title: 'stale' }, headers: { 'if-match': '"1"' } }),
+      412,
+      '/problems/precondition-failed',
+    );
     expectProblem(await call('PATCH', `${base}/${task.body.id}`, { body: { version: 9 } }), 400, '/problems/validation-error');
 
     expect((await call('DELETE', `${base}/${task.body.id}`)).status).toBe(204);

@@ -17,7 +17,13 @@ const TENANT_KEY = `TENANT#${encodeURIComponent('tenant:streams')}`;
 beforeAll(async () => {
   stack = await startStack();
   token = await stack.token('stream-tester', { tenant: 'streams' });
-  documents = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.dbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+  documents = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: stack.dbEndpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    }),
+  );
 });
 afterAll(async () => {
   documents?.destroy();
@@ -52,7 +58,12 @@ async function eventually<T>(check: () => Promise<T | undefined | false>, timeou
 const partition = async (projectId: string) =>
   (
     await documents.send(
-      new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `${TENANT_KEY}#PROJECT#${projectId}` }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: TABLE,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `${TENANT_KEY}#PROJECT#${projectId}` },
+        ConsistentRead: true,
+      }),
     )
   ).Items ?? [];
 
@@ -82,7 +93,10 @@ describe('stream consumer on the local stack', () => {
     expect(types.slice(-2)).toEqual(['task.created', 'task.created']);
     const times = feed.items.map((e: { occurredAt: string }) => e.occurredAt);
     expect(times).toEqual([...times].sort().reverse());
-    expect(feed.items.find((e: { type: string }) => e.type === 'task.updated')).toMatchObject({ taskId: a.id, changes: { status: { from: 'open', to: 'done' } } });
+    expect(feed.items.find((e: { type: string }) => e.type === 'task.updated')).toMatchObject({
+      taskId: a.id,
+      changes: { status: { from: 'open', to: 'done' } },
+    });
     expect(stack.output()).toMatch(/\[consumer\] \[tableChanges [\w-]{8}\] \d+ records [\d.]+: ok in \d+ ms/);
   });
 
@@ -96,7 +110,13 @@ describe('stream consumer on the local stack', () => {
         .output()
         .slice(before)
         .split('\n')
-        .filter((l) => l.includes('"change applied"') && l.includes('"outcome":"applied"') && l.includes('"eventName":"MODIFY"') && l.includes('"entity":"project"'));
+        .filter(
+          (l) =>
+            l.includes('"change applied"') &&
+            l.includes('"outcome":"applied"') &&
+            l.includes('"eventName":"MODIFY"') &&
+            l.includes('"entity":"project"'),
+        );
       return lines.length >= 2 ? lines : undefined;
     });
     const ids = logged.map((line) => JSON.parse(line.slice(line.indexOf('{'))).requestId);
@@ -122,9 +142,13 @@ describe('stream consumer on the local stack', () => {
       updatedAt: { S: new Date().toISOString() },
       version: { N: '1' },
     };
-    await promisify(execFile)('aws', ['dynamodb', 'put-item', '--endpoint-url', stack.dbEndpoint, '--table-name', TABLE, '--item', JSON.stringify(item)], {
-      env: { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' },
-    });
+    await promisify(execFile)(
+      'aws',
+      ['dynamodb', 'put-item', '--endpoint-url', stack.dbEndpoint, '--table-name', TABLE, '--item', JSON.stringify(item)],
+      {
+        env: { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' },
+      },
+    );
     const counted = await eventually(async () => {
       const current = (await call('GET', `/projects/${project.id}`)).body;
       return current.taskCounts.in_progress === 1 ? current : undefined;
@@ -141,7 +165,11 @@ describe('stream consumer on the local stack', () => {
     const cleanupItems = async () =>
       (
         await documents.send(
-          new QueryCommand({ TableName: TABLE, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)', ExpressionAttributeValues: { ':pk': TENANT_KEY, ':c': `CLEANUP#${project.id}` } }),
+          new QueryCommand({
+            TableName: TABLE,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
+            ExpressionAttributeValues: { ':pk': TENANT_KEY, ':c': `CLEANUP#${project.id}` },
+          }),
         )
       ).Items ?? [];
     // The partition empties first; the cleanup item that drove it goes last.

@@ -9,7 +9,15 @@ import { openApiDocument } from './support/contract.js';
 import { startStack, type Stack } from './support/stack.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 
 let stack: Stack;
 let token: string;
@@ -26,7 +34,11 @@ interface Reply {
   headers: Headers;
   text: string;
 }
-async function call(method: string, path: string, options: { body?: string | Buffer; headers?: Record<string, string>; auth?: string | null } = {}): Promise<Reply> {
+async function call(
+  method: string,
+  path: string,
+  options: { body?: string | Buffer; headers?: Record<string, string>; auth?: string | null } = {},
+): Promise<Reply> {
   const auth = options.auth === undefined ? token : options.auth;
   const response = await fetch(`${stack.baseUrl}${path}`, {
     method,
@@ -59,9 +71,15 @@ describe('the API reference', () => {
 
       // Act
       await page.goto(`${stack.baseUrl}/docs`);
-      await page.locator('.opblock').nth(ROUTES.length - 1).waitFor({ timeout: 30_000 });
+      await page
+        .locator('.opblock')
+        .nth(ROUTES.length - 1)
+        .waitFor({ timeout: 30_000 });
       const rendered = await page.$$eval('.opblock', (blocks) =>
-        blocks.map((block) => `${block.querySelector('.opblock-summary-method')?.textContent?.toLowerCase()} ${block.querySelector('.opblock-summary-path')?.getAttribute('data-path')}`),
+        blocks.map(
+          (block) =>
+            `${block.querySelector('.opblock-summary-method')?.textContent?.toLowerCase()} ${block.querySelector('.opblock-summary-path')?.getAttribute('data-path')}`,
+        ),
       );
       const title = await page.textContent('.info .title');
       await page.screenshot({ path: `${process.env.TMPDIR ?? '/tmp'}/docs-page.png`, fullPage: true });
@@ -115,7 +133,14 @@ describe('a hostile request list', () => {
       ['POST', '/projects', { body: '{"name":"\\ud800"}', headers: ct('application/json') }],
       ['POST', '/projects', { body: '{"name":"a\\u0000b"}', headers: ct('application/json') }],
       ['POST', '/projects', json({ name: '\u202eevil\u202c', description: 'ﷺ𝒳\ufeff' })],
-      ['POST', '/projects', { body: Buffer.from([0x7b, 0x22, 0x6e, 0x61, 0x6d, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), headers: ct('application/json') }],
+      [
+        'POST',
+        '/projects',
+        {
+          body: Buffer.from([0x7b, 0x22, 0x6e, 0x61, 0x6d, 0x65, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+          headers: ct('application/json'),
+        },
+      ],
       ['POST', '/projects', json({ ['\ud83d']: 'lone surrogate key', name: 'x' })],
       // wrong types and unknown or server-managed fields
       ['POST', '/projects', json({ name: 123 })],
@@ -152,11 +177,22 @@ describe('a hostile request list', () => {
       ['GET', '/projects?=&&&=x'],
       ['GET', `/projects?${'x'.repeat(3_000)}=1`],
       // abusive headers
-      ['PATCH', p, { ...json({ name: 'x' }), headers: { 'content-type': 'application/json', 'if-match': Array.from({ length: 200 }, (_, i) => `"${i}"`).join(', ') } }],
+      [
+        'PATCH',
+        p,
+        {
+          ...json({ name: 'x' }),
+          headers: { 'content-type': 'application/json', 'if-match': Array.from({ length: 200 }, (_, i) => `"${i}"`).join(', ') },
+        },
+      ],
       ['PATCH', p, { ...json({ name: 'x' }), headers: { 'content-type': 'application/json', 'if-match': '"99999999999999999999999"' } }],
       ['GET', p, { headers: { 'if-none-match': 'W/"x", *, "", garbage' } }],
       ['DELETE', p, { headers: { 'if-match': 'W/' } }],
-      ['POST', '/projects', { ...json({ name: 'x' }), headers: { 'content-type': 'application/json', 'idempotency-key': 'k'.repeat(300) } }],
+      [
+        'POST',
+        '/projects',
+        { ...json({ name: 'x' }), headers: { 'content-type': 'application/json', 'idempotency-key': 'k'.repeat(300) } },
+      ],
       ['POST', '/projects', { ...json({ name: 'x' }), headers: { 'content-type': 'application/json', 'idempotency-key': 'a, b' } }],
       ['GET', '/projects', { headers: { 'x-filler': 'v'.repeat(6_000) } }],
       ['GET', '/projects', { headers: Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`x-h${i}`, `${i}`])) }],
@@ -186,7 +222,15 @@ describe('a hostile request list', () => {
     // bytes that are not UTF-8 reach the function already decoded (as U+FFFD) by the HTTP front,
     // odd headers the API does not read are ignored, and a garbled If-None-Match just misses.
     const accepted = replies.filter(([, r]) => r.status < 400).map(([label]) => label);
-    expect(accepted).toEqual(['POST /projects', 'POST /projects', 'POST /projects', `GET ${p}`, 'GET /projects', 'GET /projects', 'GET /projects']);
+    expect(accepted).toEqual([
+      'POST /projects',
+      'POST /projects',
+      'POST /projects',
+      `GET ${p}`,
+      'GET /projects',
+      'GET /projects',
+      'GET /projects',
+    ]);
   });
 });
 
@@ -198,7 +242,10 @@ describe('concurrency over HTTP', () => {
     // Act
     const replies = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        call('PATCH', `/projects/${project.id}`, { body: JSON.stringify({ name: `writer ${i}` }), headers: { 'content-type': 'application/json', 'if-match': '"1"' } }),
+        call('PATCH', `/projects/${project.id}`, {
+          body: JSON.stringify({ name: `writer ${i}` }),
+          headers: { 'content-type': 'application/json', 'if-match': '"1"' },
+        }),
       ),
     );
 
@@ -212,7 +259,11 @@ describe('concurrency over HTTP', () => {
     // Prepare: a tenant of its own, so its list holds only what this test makes
     const own = await stack.token('idem', { tenant: `idem-${Date.now()}` });
     const create = () =>
-      call('POST', '/projects', { auth: own, body: JSON.stringify({ name: 'once' }), headers: { 'content-type': 'application/json', 'idempotency-key': 'e2e-burst-1' } });
+      call('POST', '/projects', {
+        auth: own,
+        body: JSON.stringify({ name: 'once' }),
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'e2e-burst-1' },
+      });
 
     // Act
     const replies = await Promise.all(Array.from({ length: 10 }, create));
@@ -235,7 +286,11 @@ describe('CORS (local stage)', () => {
     const preflight = (origin: string) =>
       call('OPTIONS', '/projects/x', {
         auth: null,
-        headers: { origin, 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization,content-type,if-match,idempotency-key' },
+        headers: {
+          origin,
+          'access-control-request-method': 'PATCH',
+          'access-control-request-headers': 'authorization,content-type,if-match,idempotency-key',
+        },
       });
     const allowed = await preflight('http://localhost:3000');
     const other = await preflight('https://evil.example');
@@ -244,7 +299,9 @@ describe('CORS (local stage)', () => {
     // Assess
     expect(allowed.status).toBeLessThan(300);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
-    expect(allowed.headers.get('access-control-allow-headers')?.toLowerCase()).toMatch(/if-match.*idempotency-key|idempotency-key.*if-match/);
+    expect(allowed.headers.get('access-control-allow-headers')?.toLowerCase()).toMatch(
+      /if-match.*idempotency-key|idempotency-key.*if-match/,
+    );
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
     expect(read.headers.get('access-control-expose-headers')?.toLowerCase()).toMatch(/etag/);
   });

@@ -115,25 +115,34 @@ describe('api service (services/api/serverless.yml)', () => {
     for (const [name, actions] of Object.entries(expectedActions)) {
       const fn = template.Resources[`${name}LambdaFunction`]!;
       const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
-      const statements = template.Resources[roleId]!.Properties.Policies.flatMap((p: { PolicyDocument: { Statement: unknown[] } }) => p.PolicyDocument.Statement);
+      const statements = template.Resources[roleId]!.Properties.Policies.flatMap(
+        (p: { PolicyDocument: { Statement: unknown[] } }) => p.PolicyDocument.Statement,
+      );
       const dynamo = statements.filter((s: { Action: string[] }) => s.Action.some((a) => a.startsWith('dynamodb:')));
       const granted = [...new Set(dynamo.flatMap((s: { Action: string[] }) => s.Action))].sort();
       expect(granted, name).toEqual(actions);
       for (const statement of dynamo) {
         const resources = [statement.Resource].flat();
         for (const resource of resources) expect([tableArn, indexArn], name).toContainEqual(resource);
-        if (resources.some((r: unknown) => JSON.stringify(r) === JSON.stringify(indexArn))) expect(statement.Action, name).toEqual(['dynamodb:Query']);
+        if (resources.some((r: unknown) => JSON.stringify(r) === JSON.stringify(indexArn)))
+          expect(statement.Action, name).toEqual(['dynamodb:Query']);
       }
-      const others = statements.filter((s: { Action: string[] }) => !s.Action.every((a) => a.startsWith('dynamodb:') || a.startsWith('logs:')));
+      const others = statements.filter(
+        (s: { Action: string[] }) => !s.Action.every((a) => a.startsWith('dynamodb:') || a.startsWith('logs:')),
+      );
       expect(others, name).toEqual([]);
     }
   });
 
-  it('lets the creates update and delete only idempotency records, in the tenants\' record partitions', () => {
+  it("lets the creates update and delete only idempotency records, in the tenants' record partitions", () => {
     for (const name of ['CreateProject', 'CreateTask']) {
       const roleId = template.Resources[`${name}LambdaFunction`]!.Properties.Role['Fn::GetAtt'][0] as string;
-      const statements = template.Resources[roleId]!.Properties.Policies.flatMap((p: { PolicyDocument: { Statement: { Action: string[] }[] } }) => p.PolicyDocument.Statement);
-      const idempotency = statements.filter((s: { Action: string[] }) => s.Action.includes('dynamodb:UpdateItem') || s.Action.includes('dynamodb:DeleteItem'));
+      const statements = template.Resources[roleId]!.Properties.Policies.flatMap(
+        (p: { PolicyDocument: { Statement: { Action: string[] }[] } }) => p.PolicyDocument.Statement,
+      );
+      const idempotency = statements.filter(
+        (s: { Action: string[] }) => s.Action.includes('dynamodb:UpdateItem') || s.Action.includes('dynamodb:DeleteItem'),
+      );
       expect(idempotency, name).toHaveLength(1);
       expect(idempotency[0].Condition, name).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#IDEMPOTENCY'] } });
     }
@@ -158,7 +167,9 @@ describe('api service (services/api/serverless.yml)', () => {
   });
 
   it('routes every path to its own function', () => {
-    const routes = ofType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort();
+    const routes = ofType(template, 'AWS::ApiGatewayV2::Route')
+      .map(([, r]) => r.Properties.RouteKey)
+      .sort();
     expect(routes).toEqual(
       [
         'DELETE /projects/{projectId}',
@@ -181,7 +192,9 @@ describe('api service (services/api/serverless.yml)', () => {
   });
 
   it('documents every route it deploys, and deploys every route it documents', () => {
-    const deployed = ofType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string).filter((key) => key !== '$default');
+    const deployed = ofType(template, 'AWS::ApiGatewayV2::Route')
+      .map(([, r]) => r.Properties.RouteKey as string)
+      .filter((key) => key !== '$default');
     expect(deployed.sort()).toEqual(ROUTES.map((route) => `${route.method.toUpperCase()} ${route.path}`).sort());
   });
 
@@ -194,7 +207,12 @@ describe('api service (services/api/serverless.yml)', () => {
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
         Audience: [{ 'Fn::ImportValue': 'rest-api-data-dev-UserPoolClientId' }],
-        Issuer: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { 'Fn::ImportValue': 'rest-api-data-dev-UserPoolId' }]] },
+        Issuer: {
+          'Fn::Join': [
+            '',
+            ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { 'Fn::ImportValue': 'rest-api-data-dev-UserPoolId' }],
+          ],
+        },
       },
     });
     const publicRoutes = ROUTES.filter((route) => 'public' in route && route.public).map((route) => `GET ${route.path}`);
@@ -210,7 +228,10 @@ describe('api service (services/api/serverless.yml)', () => {
   });
 
   it('takes another OIDC issuer and audience from the environment at package time, and CORS origins per stage', async () => {
-    const custom = await slsPackage('services/api', 'prod', { AUTH_ISSUER_URL: 'https://login.example.com/', AUTH_AUDIENCE: 'api://tasks' });
+    const custom = await slsPackage('services/api', 'prod', {
+      AUTH_ISSUER_URL: 'https://login.example.com/',
+      AUTH_AUDIENCE: 'api://tasks',
+    });
     const [, authorizer] = ofType(custom, 'AWS::ApiGatewayV2::Authorizer')[0]!;
     expect(authorizer.Properties.JwtConfiguration).toEqual({ Issuer: 'https://login.example.com/', Audience: ['api://tasks'] });
     const [, api] = ofType(custom, 'AWS::ApiGatewayV2::Api')[0]!;
@@ -221,7 +242,13 @@ describe('api service (services/api/serverless.yml)', () => {
     const stage = ofType(template, 'AWS::ApiGatewayV2::Stage')[0]![1];
     const { DestinationArn, Format } = stage.Properties.AccessLogSettings;
     const entry = JSON.parse(Format);
-    expect(entry).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status', integrationRequestId: '$context.integration.requestId', integrationError: '$context.integrationErrorMessage' });
+    expect(entry).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      integrationRequestId: '$context.integration.requestId',
+      integrationError: '$context.integrationErrorMessage',
+    });
     expect(Format).not.toMatch(/sourceIp|identity|authorizer\.claims|userAgent/);
     const [logGroupId] = DestinationArn['Fn::GetAtt'];
     expect(template.Resources[logGroupId]).toMatchObject({ Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 30 } });

@@ -37,7 +37,9 @@ async function handle(req: IncomingMessage, res: ServerResponse) {
 }
 
 const server = createServer((req, res) => {
-  handle(req, res).catch((error: unknown) => send(res, error instanceof DataError && error.code === 'NOT_FOUND' ? 404 : 500, { message: 'failed' }));
+  handle(req, res).catch((error: unknown) =>
+    send(res, error instanceof DataError && error.code === 'NOT_FOUND' ? 404 : 500, { message: 'failed' }),
+  );
 });
 server.keepAliveTimeout = 5_000;
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => console.log(`listening ${(server.address() as AddressInfo).port}`));

@@ -27,7 +27,10 @@ export function tenantOf(event: APIGatewayProxyEventV2): string {
 }
 
 export const projectKey = (tenant: string, projectId: string) => ({ pk: `TENANT#${tenant}`, sk: `PROJECT#${projectId}` });
-export const taskKey = (tenant: string, projectId: string, taskId: string) => ({ pk: `TENANT#${tenant}#PROJECT#${projectId}`, sk: `TASK#${taskId}` });
+export const taskKey = (tenant: string, projectId: string, taskId: string) => ({
+  pk: `TENANT#${tenant}#PROJECT#${projectId}`,
+  sk: `TASK#${taskId}`,
+});
 
 export const json = (statusCode: number, body?: unknown): APIGatewayProxyStructuredResultV2 =>
   body === undefined ? { statusCode } : { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };

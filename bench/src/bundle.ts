@@ -13,7 +13,10 @@ import { esbuildOptionsFrom, handlerEntry, loadPlugins, type ServiceConfig } fro
 export type Layout = 'deploy' | 'sdkExternal';
 export const LAYOUTS: Record<Layout, { description: string; external: string[] }> = {
   deploy: { description: 'custom.esbuild of services/api/serverless.yml, as sls package builds it', external: [] },
-  sdkExternal: { description: 'the same, with @aws-sdk/* and @smithy/* external (loaded from the runtime, here from node_modules)', external: ['@aws-sdk/*', '@smithy/*'] },
+  sdkExternal: {
+    description: 'the same, with @aws-sdk/* and @smithy/* external (loaded from the runtime, here from node_modules)',
+    external: ['@aws-sdk/*', '@smithy/*'],
+  },
 };
 
 /** The HTTP handler bundle-size target (KB of 1000 bytes, minified). */
@@ -72,13 +75,37 @@ function contributors(metafile: Metafile, outputFile: string) {
     files.push({ name: input.replace(/^.*node_modules\//, ''), bytes: bytesInOutput });
   }
   const top = (list: Contributor[], n: number) => list.sort((a, b) => b.bytes - a.bytes).slice(0, n);
-  return { assetBytes, topPackages: top([...packages].map(([name, bytes]) => ({ name, bytes })), 10), topFiles: top(files, 5) };
+  return {
+    assetBytes,
+    topPackages: top(
+      [...packages].map(([name, bytes]) => ({ name, bytes })),
+      10,
+    ),
+    topFiles: top(files, 5),
+  };
 }
 
-async function bundleOne(options: BuildOptions, workingDir: string, entry: string, exportName: string, name: string, outRoot: string): Promise<BundleFigure> {
+async function bundleOne(
+  options: BuildOptions,
+  workingDir: string,
+  entry: string,
+  exportName: string,
+  name: string,
+  outRoot: string,
+): Promise<BundleFigure> {
   const outdir = join(outRoot, entry.slice(0, entry.lastIndexOf('/')));
-  const result = await build({ ...options, absWorkingDir: workingDir, entryPoints: [entry], outdir, metafile: true, write: true, logLevel: 'error' });
-  const outputFile = Object.keys(result.metafile.outputs).find((file) => result.metafile.outputs[file]!.entryPoint && !file.endsWith('.map'));
+  const result = await build({
+    ...options,
+    absWorkingDir: workingDir,
+    entryPoints: [entry],
+    outdir,
+    metafile: true,
+    write: true,
+    logLevel: 'error',
+  });
+  const outputFile = Object.keys(result.metafile.outputs).find(
+    (file) => result.metafile.outputs[file]!.entryPoint && !file.endsWith('.map'),
+  );
   if (!outputFile) throw new Error(`esbuild wrote no bundle for ${entry}`);
   const path = join(workingDir, outputFile);
   const code = await readFile(path);
@@ -128,7 +155,10 @@ export async function buildBundles(api: ServiceConfig, layout: Layout, outName: 
   const baselineDir = join(BENCH_DIR, 'baseline', 'handlers');
   const baselineTasks = (await readdir(baselineDir))
     .filter((file) => file.endsWith('.ts'))
-    .map((file) => () => bundleOne(options, BENCH_DIR, `baseline/handlers/${file}`, 'handler', basename(file, '.ts'), join(outRoot, 'baseline')));
+    .map(
+      (file) => () =>
+        bundleOne(options, BENCH_DIR, `baseline/handlers/${file}`, 'handler', basename(file, '.ts'), join(outRoot, 'baseline')),
+    );
   const [apiFigures, baselineFigures] = [await pooled(apiTasks, 4), await pooled(baselineTasks, 4)];
   return {
     layout,

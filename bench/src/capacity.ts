@@ -89,7 +89,17 @@ function filler(n: number, fixture: Fixture, serial: number) {
       return activityItem(fixture.projectId, 1_000_000 + serial);
     default: {
       const other = encodeURIComponent(`tenant:other-${serial % 50}`);
-      return { pk: `TENANT#${other}`, sk: `PROJECT#${id}`, entity: 'project', tenantId: `tenant:other-${serial % 50}`, id, name: `Another tenant's project ${serial}`, createdAt: at, updatedAt: at, version: 1 };
+      return {
+        pk: `TENANT#${other}`,
+        sk: `PROJECT#${id}`,
+        entity: 'project',
+        tenantId: `tenant:other-${serial % 50}`,
+        id,
+        name: `Another tenant's project ${serial}`,
+        createdAt: at,
+        updatedAt: at,
+        version: 1,
+      };
     }
   }
 }
@@ -113,7 +123,9 @@ async function fill(client: DynamoDBDocumentClient, tableName: string, fixture: 
   );
 }
 
-export async function measureCapacity(options: CapacityOptions): Promise<{ figures: CapacityFigure[]; itemsAtSize: Record<string, number> }> {
+export async function measureCapacity(
+  options: CapacityOptions,
+): Promise<{ figures: CapacityFigure[]; itemsAtSize: Record<string, number> }> {
   const { db } = options;
   Object.assign(process.env, {
     TABLE_NAME: db.tableName,
@@ -171,10 +183,14 @@ export async function measureCapacity(options: CapacityOptions): Promise<{ figur
     counters.set(route.functionName, i + 1);
     const requestId = `capacity-${route.functionName}-${i}`;
     recording = { read: 0, write: 0, calls: 0 };
-    const response = await handlers[route.functionName]!(httpEvent(route.request(fixture, i), requestId), lambdaContext(route.functionName, requestId));
+    const response = await handlers[route.functionName]!(
+      httpEvent(route.request(fixture, i), requestId),
+      lambdaContext(route.functionName, requestId),
+    );
     const units = recording;
     recording = undefined;
-    if (response.statusCode !== route.status) throw new Error(`${route.functionName} answered ${response.statusCode}, expected ${route.status}`);
+    if (response.statusCode !== route.status)
+      throw new Error(`${route.functionName} answered ${response.statusCode}, expected ${route.status}`);
     if (route.functionName === 'createProject' || route.functionName === 'createTask') items += 1;
     if (route.functionName === 'deleteProject' || route.functionName === 'deleteTask') items -= 1;
     return units;
@@ -208,7 +224,12 @@ export async function measureCapacity(options: CapacityOptions): Promise<{ figur
   const figures = ROUTES.map((route): CapacityFigure => {
     const bySize = results.get(route.functionName) ?? {};
     const totals = Object.values(bySize).map((u) => `${u.read}/${u.write}`);
-    return { functionName: route.functionName, bySize, gsiWriteUnitsNotReported: GSI_WRITES[route.functionName] ?? 0, same: new Set(totals).size === 1 };
+    return {
+      functionName: route.functionName,
+      bySize,
+      gsiWriteUnitsNotReported: GSI_WRITES[route.functionName] ?? 0,
+      same: new Set(totals).size === 1,
+    };
   });
   return { figures, itemsAtSize };
 }

@@ -100,10 +100,14 @@ function childEnv(options: ColdOptions, functionName: string, event: unknown): N
 function coldRun(bundle: BundleFigure, env: NodeJS.ProcessEnv, countCodegen: boolean): Promise<ColdRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [...(countCodegen ? ['--import', CODEGEN_COUNTER] : []), COLD_CHILD, bundle.path, bundle.exportName], {
-      env,
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...(countCodegen ? ['--import', CODEGEN_COUNTER] : []), COLD_CHILD, bundle.path, bundle.exportName],
+      {
+        env,
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      },
+    );
     let stderr = '';
     let report: ColdRun | undefined;
     const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);

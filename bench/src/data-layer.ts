@@ -146,7 +146,12 @@ export async function measureDataLayer(options: DataOptions): Promise<DataFigure
         }
         const figure = (s: { latencies: number[]; elapsedMs: number }): DataSide => {
           const summary = summarize(s.latencies);
-          return { opsPerSecond: round((s.latencies.length / s.elapsedMs) * 1000, 0), p50Ms: round(summary.p50, 2), p99Ms: round(summary.p99, 2), ops: s.latencies.length };
+          return {
+            opsPerSecond: round((s.latencies.length / s.elapsedMs) * 1000, 0),
+            p50Ms: round(summary.p50, 2),
+            p99Ms: round(summary.p99, 2),
+            ops: s.latencies.length,
+          };
         };
         const repository = figure(sides.repository);
         const raw = figure(sides.raw);

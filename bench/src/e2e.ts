@@ -72,7 +72,13 @@ async function startStack(): Promise<Stack> {
     rmSync(authDir, { recursive: true, force: true });
     throw error;
   }
-  return { child, apiUrl: `http://127.0.0.1:${apiPort}`, offlineUrl: `http://127.0.0.1:${offlinePort}`, dbEndpoint: `http://127.0.0.1:${dbPort}`, authDir };
+  return {
+    child,
+    apiUrl: `http://127.0.0.1:${apiPort}`,
+    offlineUrl: `http://127.0.0.1:${offlinePort}`,
+    dbEndpoint: `http://127.0.0.1:${dbPort}`,
+    authDir,
+  };
 }
 
 async function startPlainServer(dbEndpoint: string): Promise<{ child: Child; url: string }> {
@@ -98,7 +104,12 @@ async function startPlainServer(dbEndpoint: string): Promise<{ child: Child; url
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
-const figure = ({ connections: _c, durationS: _d, ...rest }: LoadResult): LoadFigure => ({ ...rest, rps: round(rest.rps, 0), p50: round(rest.p50, 2), p99: round(rest.p99, 2) });
+const figure = ({ connections: _c, durationS: _d, ...rest }: LoadResult): LoadFigure => ({
+  ...rest,
+  rps: round(rest.rps, 0),
+  p50: round(rest.p50, 2),
+  p99: round(rest.p99, 2),
+});
 
 export async function measureEndToEnd(options: E2EOptions): Promise<E2EFigure[]> {
   options.log('starting the local stack (scripts/start.ts, as npm start)');
@@ -118,11 +129,21 @@ export async function measureEndToEnd(options: E2EOptions): Promise<E2EFigure[]>
     const projectId = ((await created.json()) as { id: string }).id;
     const bases: Record<Target, string> = { stack: stack.apiUrl, slsOffline: stack.offlineUrl, plain: plain.url };
     const routes: { route: 'read' | 'write'; request: string; make: (base: string) => LoadRequest; status: number }[] = [
-      { route: 'read', request: 'GET /projects/{projectId}', make: (base) => ({ url: `${base}/projects/${projectId}`, method: 'GET', headers: auth }), status: 200 },
+      {
+        route: 'read',
+        request: 'GET /projects/{projectId}',
+        make: (base) => ({ url: `${base}/projects/${projectId}`, method: 'GET', headers: auth }),
+        status: 200,
+      },
       {
         route: 'write',
         request: 'POST /projects',
-        make: (base) => ({ url: `${base}/projects`, method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Load' }) }),
+        make: (base) => ({
+          url: `${base}/projects`,
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify({ name: 'Load' }),
+        }),
         status: 201,
       },
     ];
@@ -146,7 +167,9 @@ export async function measureEndToEnd(options: E2EOptions): Promise<E2EFigure[]>
         turn++;
         for (const target of order) {
           results[target] = await generateLoad(r.make(bases[target]), connections, options.durationS);
-          options.log(`${r.request} c=${connections} ${target}: ${Math.round(results[target]!.rps)} req/s, p50 ${results[target]!.p50.toFixed(2)} ms, p99 ${results[target]!.p99.toFixed(2)} ms`);
+          options.log(
+            `${r.request} c=${connections} ${target}: ${Math.round(results[target]!.rps)} req/s, p50 ${results[target]!.p50.toFixed(2)} ms, p99 ${results[target]!.p99.toFixed(2)} ms`,
+          );
         }
         const rps = ratio(results.stack!.rps, results.plain!.rps);
         figures.push({

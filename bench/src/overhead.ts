@@ -138,7 +138,10 @@ interface ChildReport {
 
 function runChild(spec: unknown, env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ChildReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [OVERHEAD_CHILD], { env: { ...env, BENCH_SPEC: JSON.stringify(spec) }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = spawn(process.execPath, [OVERHEAD_CHILD], {
+      env: { ...env, BENCH_SPEC: JSON.stringify(spec) },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
     let stderr = '';
     let report: ChildReport | undefined;
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

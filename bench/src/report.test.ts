@@ -6,7 +6,13 @@ import { END_MARKER, markdownTable, START_MARKER, updateDocument } from './repor
 
 describe('markdownTable', () => {
   it('right-aligns every column but the first and escapes pipes', () => {
-    expect(markdownTable([['a', 'b'], ['x|y', 1], ['z', null]])).toBe(['| a | b |', '| --- | ---: |', '| x\\|y | 1 |', '| z | – |'].join('\n'));
+    expect(
+      markdownTable([
+        ['a', 'b'],
+        ['x|y', 1],
+        ['z', null],
+      ]),
+    ).toBe(['| a | b |', '| --- | ---: |', '| x\\|y | 1 |', '| z | – |'].join('\n'));
   });
 });
 

@@ -31,9 +31,13 @@ const SECTIONS = ['bundle', 'cold', 'overhead', 'e2e', 'data', 'lag', 'capacity'
 type Section = (typeof SECTIONS)[number];
 
 const args = process.argv.slice(2);
-const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',') as Section[] | undefined;
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',') as Section[] | undefined;
 const quick = args.includes('--quick');
-for (const section of only ?? []) if (!SECTIONS.includes(section)) throw new Error(`unknown section ${section}; one of ${SECTIONS.join(', ')}`);
+for (const section of only ?? [])
+  if (!SECTIONS.includes(section)) throw new Error(`unknown section ${section}; one of ${SECTIONS.join(', ')}`);
 const enabled = (section: Section) => !only || only.includes(section);
 
 /** How much each measurement runs (the defaults are what results.json is made with). */
@@ -100,7 +104,9 @@ async function main() {
   log(`machine: ${JSON.stringify(results.machine)}`);
 
   // Relative to where npm was run (npm runs the script in bench/).
-  const apiDir = process.env.BENCH_API_DIR ? resolve(process.env.INIT_CWD ?? process.cwd(), process.env.BENCH_API_DIR) : join(ROOT_DIR, 'services', 'api');
+  const apiDir = process.env.BENCH_API_DIR
+    ? resolve(process.env.INIT_CWD ?? process.cwd(), process.env.BENCH_API_DIR)
+    : join(ROOT_DIR, 'services', 'api');
   if (process.env.BENCH_API_DIR) results.apiDir = apiDir;
   const api = await printService(apiDir, 'local');
   const bundles: Partial<Record<Layout, BundleSet>> = {};
@@ -117,18 +123,41 @@ async function main() {
     const layouts = Object.fromEntries(
       (Object.keys(LAYOUTS) as Layout[]).map((layout) => {
         const set = bundles[layout]!;
-        const map = (figures: Record<string, Parameters<typeof publicFigure>[0]>) => Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, publicFigure(v)]));
+        const map = (figures: Record<string, Parameters<typeof publicFigure>[0]>) =>
+          Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, publicFigure(v)]));
         return [layout, { description: LAYOUTS[layout].description, api: map(set.api), baseline: map(set.baseline) }];
       }),
     );
     results.bundle = { targetBytes: BUNDLE_TARGET_BYTES, layouts };
     const deploy = bundles.deploy!;
-    const rows: (string | number)[][] = [['function (deploy layout)', 'raw', 'gzip', 'code (no assets)', 'sdk external', 'largest contributors']];
+    const rows: (string | number)[][] = [
+      ['function (deploy layout)', 'raw', 'gzip', 'code (no assets)', 'sdk external', 'largest contributors'],
+    ];
     for (const [name, f] of Object.entries(deploy.api)) {
-      rows.push([name, kb(f.bytes), kb(f.gzipBytes), kb(f.bytes - f.assetBytes), kb(bundles.sdkExternal!.api[name]!.bytes), f.topPackages.slice(0, 4).map((c) => `${c.name} ${kb(c.bytes)}`).join(', ')]);
+      rows.push([
+        name,
+        kb(f.bytes),
+        kb(f.gzipBytes),
+        kb(f.bytes - f.assetBytes),
+        kb(bundles.sdkExternal!.api[name]!.bytes),
+        f.topPackages
+          .slice(0, 4)
+          .map((c) => `${c.name} ${kb(c.bytes)}`)
+          .join(', '),
+      ]);
     }
     const baseline = deploy.baseline['projects-get']!;
-    rows.push(['(hand-written projects-get)', kb(baseline.bytes), kb(baseline.gzipBytes), kb(baseline.bytes), kb(bundles.sdkExternal!.baseline['projects-get']!.bytes), baseline.topPackages.slice(0, 4).map((c) => `${c.name} ${kb(c.bytes)}`).join(', ')]);
+    rows.push([
+      '(hand-written projects-get)',
+      kb(baseline.bytes),
+      kb(baseline.gzipBytes),
+      kb(baseline.bytes),
+      kb(bundles.sdkExternal!.baseline['projects-get']!.bytes),
+      baseline.topPackages
+        .slice(0, 4)
+        .map((c) => `${c.name} ${kb(c.bytes)}`)
+        .join(', '),
+    ]);
     console.log(`\n1. Bundle size (esbuild, minified; KB = 1000 bytes)\n${formatTable(rows)}\n`);
     // The target is on code: the docs function's bundled Swagger UI files are the content it serves.
     const worst = Object.values(deploy.api).reduce((a, b) => (a.bytes - a.assetBytes >= b.bytes - b.assetBytes ? a : b));
@@ -158,8 +187,17 @@ async function main() {
         const routes = layout === 'deploy' ? ROUTES : ROUTES.filter((r) => SETTINGS.coldSdkExternalRoutes.includes(r.functionName));
         const figures: ColdFigure[] = [];
         for (const route of routes) {
-          const figure = await measureColdStart(route, bundles[layout]!, { api, db, fixture, cursorSecret: CURSOR_SECRET, runs: SETTINGS.coldRuns, nextIndex });
-          log(`cold start (${layout}) ${route.functionName}: ${figure.ours.totalMs} ms vs ${figure.handWritten.totalMs} ms (x${figure.ratio}), ${figure.ours.codegenCalls} compilations`);
+          const figure = await measureColdStart(route, bundles[layout]!, {
+            api,
+            db,
+            fixture,
+            cursorSecret: CURSOR_SECRET,
+            runs: SETTINGS.coldRuns,
+            nextIndex,
+          });
+          log(
+            `cold start (${layout}) ${route.functionName}: ${figure.ours.totalMs} ms vs ${figure.handWritten.totalMs} ms (x${figure.ratio}), ${figure.ours.codegenCalls} compilations`,
+          );
           figures.push(figure);
         }
         cold[layout] = figures;
@@ -167,11 +205,37 @@ async function main() {
     });
     results.coldStart = { targetRatio: COLD_START_TARGET_RATIO, ...cold };
     for (const layout of Object.keys(cold) as Layout[]) {
-      const rows: (string | number | null)[][] = [['function', 'init ms', 'first event ms', 'total ms', 'hand-written total', 'ratio', 'cpu ratio', 'wall (with node start)', 'compilations', '']];
+      const rows: (string | number | null)[][] = [
+        [
+          'function',
+          'init ms',
+          'first event ms',
+          'total ms',
+          'hand-written total',
+          'ratio',
+          'cpu ratio',
+          'wall (with node start)',
+          'compilations',
+          '',
+        ],
+      ];
       for (const f of cold[layout]!) {
-        rows.push([f.functionName, f.ours.initMs, f.ours.firstEventMs, f.ours.totalMs, f.handWritten.totalMs, f.ratio, f.cpuRatio, `${f.ours.wallMs} / ${f.handWritten.wallMs}`, f.ours.codegenCalls, mark(f.met)]);
+        rows.push([
+          f.functionName,
+          f.ours.initMs,
+          f.ours.firstEventMs,
+          f.ours.totalMs,
+          f.handWritten.totalMs,
+          f.ratio,
+          f.cpuRatio,
+          `${f.ours.wallMs} / ${f.handWritten.wallMs}`,
+          f.ours.codegenCalls,
+          mark(f.met),
+        ]);
       }
-      console.log(`\n2. Cold start, ${layout} layout (median of ${SETTINGS.coldRuns} fresh processes: import + first event against the embedded DynamoDB)\n${formatTable(rows)}\n`);
+      console.log(
+        `\n2. Cold start, ${layout} layout (median of ${SETTINGS.coldRuns} fresh processes: import + first event against the embedded DynamoDB)\n${formatTable(rows)}\n`,
+      );
     }
     const deploy = cold.deploy ?? [];
     const worst = deploy.reduce<ColdFigure | undefined>((a, b) => (!a || (b.ratio ?? Infinity) > (a.ratio ?? Infinity) ? b : a), undefined);
@@ -187,7 +251,12 @@ async function main() {
 
   if (enabled('overhead')) {
     const figures: OverheadFigure[] = [];
-    const fixture = { projectId: '01936b2e-0000-7000-8000-000000000001', taskId: '01936b2e-0000-7000-8000-000000000002', spareProjectIds: ['01936b2e-0000-7000-8000-000000000003'], spareTaskIds: ['01936b2e-0000-7000-8000-000000000004'] };
+    const fixture = {
+      projectId: '01936b2e-0000-7000-8000-000000000001',
+      taskId: '01936b2e-0000-7000-8000-000000000002',
+      spareProjectIds: ['01936b2e-0000-7000-8000-000000000003'],
+      spareTaskIds: ['01936b2e-0000-7000-8000-000000000004'],
+    };
     for (const route of ROUTES) {
       const figure = await measureOverhead(route, bundles.sdkExternal!, {
         api,
@@ -202,9 +271,34 @@ async function main() {
       figures.push(figure);
     }
     results.perRequest = { targetOverheadP50Us: OVERHEAD_TARGET_US, figures };
-    const rows: (string | number)[][] = [['function', 'p50 µs', 'p99 µs', 'hand-written p50', 'hand-written p99', 'overhead p50', 'overhead p99', 'warming up: ours / hand-written p50', '']];
-    for (const f of figures) rows.push([f.functionName, f.ours.p50, f.ours.p99, f.handWritten.p50, f.handWritten.p99, f.overheadP50, f.overheadP99, `${f.warmingUp.oursP50} / ${f.warmingUp.handWrittenP50}`, mark(f.met)]);
-    console.log(`\n3. Per-request overhead (in process, API Gateway v2 events, DynamoDB stubbed; ${SETTINGS.overheadIterations} invocations each, over ${SETTINGS.overheadProcessesPerSide} processes, after ${SETTINGS.overheadWarmup} of warm-up per process)\n${formatTable(rows)}\n`);
+    const rows: (string | number)[][] = [
+      [
+        'function',
+        'p50 µs',
+        'p99 µs',
+        'hand-written p50',
+        'hand-written p99',
+        'overhead p50',
+        'overhead p99',
+        'warming up: ours / hand-written p50',
+        '',
+      ],
+    ];
+    for (const f of figures)
+      rows.push([
+        f.functionName,
+        f.ours.p50,
+        f.ours.p99,
+        f.handWritten.p50,
+        f.handWritten.p99,
+        f.overheadP50,
+        f.overheadP99,
+        `${f.warmingUp.oursP50} / ${f.warmingUp.handWrittenP50}`,
+        mark(f.met),
+      ]);
+    console.log(
+      `\n3. Per-request overhead (in process, API Gateway v2 events, DynamoDB stubbed; ${SETTINGS.overheadIterations} invocations each, over ${SETTINGS.overheadProcessesPerSide} processes, after ${SETTINGS.overheadWarmup} of warm-up per process)\n${formatTable(rows)}\n`,
+    );
     const worst = figures.reduce((a, b) => (b.overheadP50 > a.overheadP50 ? b : a));
     targets.push({
       id: 'perRequest',
@@ -218,11 +312,20 @@ async function main() {
   // 5. Data layer
   if (enabled('data')) {
     const figures: DataFigure[] = await withDatabase((db) =>
-      measureDataLayer({ db, concurrency: SETTINGS.dataConcurrency, opsPerRound: SETTINGS.dataOpsPerRound, roundBudgetMs: SETTINGS.dataRoundBudgetMs, rounds: SETTINGS.dataRounds }),
+      measureDataLayer({
+        db,
+        concurrency: SETTINGS.dataConcurrency,
+        opsPerRound: SETTINGS.dataOpsPerRound,
+        roundBudgetMs: SETTINGS.dataRoundBudgetMs,
+        rounds: SETTINGS.dataRounds,
+      }),
     );
     results.dataLayer = figures;
-    const rows: (string | number | null)[][] = [['operation', 'in flight', 'repository ops/s', 'raw ops/s', 'ratio', 'repository p50 ms', 'raw p50 ms']];
-    for (const f of figures) rows.push([f.operation, f.concurrency, f.repository.opsPerSecond, f.raw.opsPerSecond, f.ratio, f.repository.p50Ms, f.raw.p50Ms]);
+    const rows: (string | number | null)[][] = [
+      ['operation', 'in flight', 'repository ops/s', 'raw ops/s', 'ratio', 'repository p50 ms', 'raw p50 ms'],
+    ];
+    for (const f of figures)
+      rows.push([f.operation, f.concurrency, f.repository.opsPerSecond, f.raw.opsPerSecond, f.ratio, f.repository.p50Ms, f.raw.p50Ms]);
     console.log(`\n5. Data layer (@app/data repositories vs raw DynamoDBDocumentClient calls, embedded DynamoDB)\n${formatTable(rows)}\n`);
   }
 
@@ -252,11 +355,32 @@ async function main() {
       );
     }
     results.streamLag = { targetP50Ms: STREAM_LAG_TARGET_P50_MS, figures };
-    const rows: (string | number | null)[][] = [['mapping', 'batch window s', 'writes', 'delivered', 'p50 ms', 'p99 ms', 'max ms', 'handler p50 ms', '']];
-    for (const f of figures) rows.push([f.scenario, f.batchWindowSeconds, f.writes, f.delivered, f.p50Ms, f.p99Ms, f.maxMs, f.handlerP50Ms, f.met === null ? 'by design' : mark(f.met)]);
-    console.log(`\n6. Stream lag (write acknowledged -> consumer invoked with its record; local event-source mapping polling every ${SETTINGS.lagPollIntervalMs} ms)\n${formatTable(rows)}\n`);
+    const rows: (string | number | null)[][] = [
+      ['mapping', 'batch window s', 'writes', 'delivered', 'p50 ms', 'p99 ms', 'max ms', 'handler p50 ms', ''],
+    ];
+    for (const f of figures)
+      rows.push([
+        f.scenario,
+        f.batchWindowSeconds,
+        f.writes,
+        f.delivered,
+        f.p50Ms,
+        f.p99Ms,
+        f.maxMs,
+        f.handlerP50Ms,
+        f.met === null ? 'by design' : mark(f.met),
+      ]);
+    console.log(
+      `\n6. Stream lag (write acknowledged -> consumer invoked with its record; local event-source mapping polling every ${SETTINGS.lagPollIntervalMs} ms)\n${formatTable(rows)}\n`,
+    );
     const runner = figures.find((f) => f.scenario === 'runner')!;
-    targets.push({ id: 'streamLag', description: 'local stream lag p50 (the runner, batch window 0)', target: `< ${STREAM_LAG_TARGET_P50_MS} ms`, actual: `${runner.p50Ms} ms`, met: runner.met });
+    targets.push({
+      id: 'streamLag',
+      description: 'local stream lag p50 (the runner, batch window 0)',
+      target: `< ${STREAM_LAG_TARGET_P50_MS} ms`,
+      actual: `${runner.p50Ms} ms`,
+      met: runner.met,
+    });
   }
 
   // 7. Capacity
@@ -264,32 +388,75 @@ async function main() {
     const handlers = Object.fromEntries(ROUTES.map((r) => [r.functionName, handlerEntry(api.dir, api.functions[r.functionName]!.handler)]));
     const { figures, itemsAtSize } = await withDatabase((db) =>
       runPhase<{ figures: CapacityFigure[]; itemsAtSize: Record<string, number> }>(
-        { phase: 'capacity', options: { db, apiDir: api.dir, handlers, sizes: SETTINGS.capacitySizes, repetitions: SETTINGS.capacityRepetitions } },
+        {
+          phase: 'capacity',
+          options: { db, apiDir: api.dir, handlers, sizes: SETTINGS.capacitySizes, repetitions: SETTINGS.capacityRepetitions },
+        },
         log,
         300_000,
       ),
     );
     results.capacity = {
       itemsAtSize,
-      engine: 'dynalite (through @app/local-dynamodb): ConsumedCapacity from item sizes, as DynamoDB computes it for the table; writes to gsi1 not included (see gsiWriteUnitsNotReported)',
+      engine:
+        'dynalite (through @app/local-dynamodb): ConsumedCapacity from item sizes, as DynamoDB computes it for the table; writes to gsi1 not included (see gsiWriteUnitsNotReported)',
       figures,
     };
     const sizes = SETTINGS.capacitySizes.map(String);
-    const rows: (string | number)[][] = [['function', ...sizes.flatMap((s) => [`RCU @${s}`, `WCU @${s}`]), 'calls', '+gsi1 WCU on AWS', '']];
-    for (const f of figures) rows.push([f.functionName, ...sizes.flatMap((s) => [f.bySize[s]?.read ?? '–', f.bySize[s]?.write ?? '–']), f.bySize[sizes[0]!]?.calls ?? '–', f.gsiWriteUnitsNotReported, mark(f.same)]);
-    console.log(`\n7. Capacity per request (ReturnConsumedCapacity TOTAL), ${sizes.join(' and ')} items in the table\n${formatTable(rows)}\n`);
-    targets.push({ id: 'capacity', description: 'capacity per request the same at every table size', target: 'same', actual: figures.every((f) => f.same) ? 'same for every route' : figures.filter((f) => !f.same).map((f) => f.functionName).join(', '), met: figures.every((f) => f.same) });
+    const rows: (string | number)[][] = [
+      ['function', ...sizes.flatMap((s) => [`RCU @${s}`, `WCU @${s}`]), 'calls', '+gsi1 WCU on AWS', ''],
+    ];
+    for (const f of figures)
+      rows.push([
+        f.functionName,
+        ...sizes.flatMap((s) => [f.bySize[s]?.read ?? '–', f.bySize[s]?.write ?? '–']),
+        f.bySize[sizes[0]!]?.calls ?? '–',
+        f.gsiWriteUnitsNotReported,
+        mark(f.same),
+      ]);
+    console.log(
+      `\n7. Capacity per request (ReturnConsumedCapacity TOTAL), ${sizes.join(' and ')} items in the table\n${formatTable(rows)}\n`,
+    );
+    targets.push({
+      id: 'capacity',
+      description: 'capacity per request the same at every table size',
+      target: 'same',
+      actual: figures.every((f) => f.same)
+        ? 'same for every route'
+        : figures
+            .filter((f) => !f.same)
+            .map((f) => f.functionName)
+            .join(', '),
+      met: figures.every((f) => f.same),
+    });
   }
 
   // 4. End to end (last: it runs the whole stack)
   if (enabled('e2e')) {
     const figures: E2EFigure[] = await measureEndToEnd({ durationS: SETTINGS.e2eDurationS, connections: SETTINGS.e2eConnections, log });
     results.endToEnd = { tool: loadTool(), durationS: SETTINGS.e2eDurationS, targetRatio: E2E_TARGET_RATIO, figures };
-    const rows: (string | number | null)[][] = [['route', 'conns', 'stack req/s', 'p50 ms', 'p99 ms', 'sls offline req/s', 'plain req/s', 'p50 ms', 'p99 ms', 'ratio', 'errors', '']];
+    const rows: (string | number | null)[][] = [
+      ['route', 'conns', 'stack req/s', 'p50 ms', 'p99 ms', 'sls offline req/s', 'plain req/s', 'p50 ms', 'p99 ms', 'ratio', 'errors', ''],
+    ];
     for (const f of figures) {
-      rows.push([f.request, f.connections, f.stack.rps, f.stack.p50, f.stack.p99, f.slsOffline.rps, f.plain.rps, f.plain.p50, f.plain.p99, f.ratio, f.stack.errors + f.plain.errors + f.slsOffline.errors, mark(f.met)]);
+      rows.push([
+        f.request,
+        f.connections,
+        f.stack.rps,
+        f.stack.p50,
+        f.stack.p99,
+        f.slsOffline.rps,
+        f.plain.rps,
+        f.plain.p50,
+        f.plain.p99,
+        f.ratio,
+        f.stack.errors + f.plain.errors + f.slsOffline.errors,
+        mark(f.met),
+      ]);
     }
-    console.log(`\n4. End to end (${loadTool()}, ${SETTINGS.e2eDurationS} s per run, loopback; stack = gateway + sls offline + embedded DynamoDB, as npm start)\n${formatTable(rows)}\n`);
+    console.log(
+      `\n4. End to end (${loadTool()}, ${SETTINGS.e2eDurationS} s per run, loopback; stack = gateway + sls offline + embedded DynamoDB, as npm start)\n${formatTable(rows)}\n`,
+    );
     const worst = figures.reduce((a, b) => ((b.ratio ?? 0) < (a.ratio ?? 0) ? b : a));
     targets.push({
       id: 'endToEnd',

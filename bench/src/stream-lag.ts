@@ -56,7 +56,12 @@ export async function measureStreamLag(options: LagOptions): Promise<LagFigure> 
     // Records written from now on: earlier scenarios' records are not this one's to deliver.
     startingPosition: 'LATEST',
     batchWindowSeconds: options.scenario === 'runner' ? 0 : options.mapping.batchWindowSeconds,
-    environment: { ...options.mapping.environment, TABLE_NAME: db.tableName, DYNAMODB_ENDPOINT: db.endpoint, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    environment: {
+      ...options.mapping.environment,
+      TABLE_NAME: db.tableName,
+      DYNAMODB_ENDPOINT: db.endpoint,
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+    },
   };
   // The function's environment, as the runner sets it before importing the handler.
   Object.assign(process.env, mapping.environment);

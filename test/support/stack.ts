@@ -67,7 +67,9 @@ export function runRootScript(script: string, env: NodeJS.ProcessEnv): RunningSc
           else resolve();
         };
         waiters.add(check);
-        void exited.then((code) => finish(pattern.test(text) ? undefined : new Error(`exited with ${code} before ${pattern}; output:\n${text}`)));
+        void exited.then((code) =>
+          finish(pattern.test(text) ? undefined : new Error(`exited with ${code} before ${pattern}; output:\n${text}`)),
+        );
         check();
       });
     },

@@ -4,7 +4,13 @@ import { TABLE, db, json, notFound, projectKey, tenantOf } from '../shared.ts';
 
 export const handler = async (event: APIGatewayProxyEventV2) => {
   try {
-    await db.send(new DeleteCommand({ TableName: TABLE, Key: projectKey(tenantOf(event), event.pathParameters!.projectId!), ConditionExpression: 'attribute_exists(pk)' }));
+    await db.send(
+      new DeleteCommand({
+        TableName: TABLE,
+        Key: projectKey(tenantOf(event), event.pathParameters!.projectId!),
+        ConditionExpression: 'attribute_exists(pk)',
+      }),
+    );
     return json(204);
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') return notFound();

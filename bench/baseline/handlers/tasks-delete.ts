@@ -8,7 +8,9 @@ export const handler = async (event: APIGatewayProxyEventV2) => {
   const { Item: project } = await db.send(new GetCommand({ TableName: TABLE, Key: projectKey(tenant, projectId), ConsistentRead: true }));
   if (!project) return notFound();
   try {
-    await db.send(new DeleteCommand({ TableName: TABLE, Key: taskKey(tenant, projectId, taskId), ConditionExpression: 'attribute_exists(pk)' }));
+    await db.send(
+      new DeleteCommand({ TableName: TABLE, Key: taskKey(tenant, projectId, taskId), ConditionExpression: 'attribute_exists(pk)' }),
+    );
     return json(204);
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') return notFound();

@@ -7,7 +7,14 @@ let count = 0;
 const sites = [];
 const record = () => {
   count += 1;
-  if (sites.length < 5) sites.push((new Error().stack ?? '').split('\n').slice(3, 6).map((line) => line.trim()).join(' < '));
+  if (sites.length < 5)
+    sites.push(
+      (new Error().stack ?? '')
+        .split('\n')
+        .slice(3, 6)
+        .map((line) => line.trim())
+        .join(' < '),
+    );
 };
 globalThis.Function = new Proxy(Original, {
   construct(target, args, newTarget) {

@@ -41,7 +41,8 @@ async function run(count, samples, deadline) {
     const started = performance.now();
     const response = await handler(event, context);
     const elapsed = performance.now() - started;
-    if (response?.statusCode !== spec.status) throw new Error(`${spec.bundle.path} answered ${response?.statusCode} (expected ${spec.status}): ${response?.body ?? ''}`);
+    if (response?.statusCode !== spec.status)
+      throw new Error(`${spec.bundle.path} answered ${response?.statusCode} (expected ${spec.status}): ${response?.body ?? ''}`);
     samples?.push(elapsed * 1000);
   }
 }

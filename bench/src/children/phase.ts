@@ -10,6 +10,5 @@ type Request = { phase: 'capacity'; options: Omit<CapacityOptions, 'log'> } | { 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const request = JSON.parse(process.env.BENCH_PHASE ?? '{}') as Request;
 const log = (line: string) => process.send?.({ log: line });
-const result =
-  request.phase === 'capacity' ? await measureCapacity({ ...request.options, log }) : await measureStreamLag(request.options);
+const result = request.phase === 'capacity' ? await measureCapacity({ ...request.options, log }) : await measureStreamLag(request.options);
 process.send?.({ result }, () => process.exit(0));

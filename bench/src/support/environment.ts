@@ -44,7 +44,12 @@ function wrkVersion(): string | null {
   } catch (error) {
     // wrk prints its banner and exits 1.
     const out = String((error as { stdout?: Buffer }).stdout ?? '');
-    return out.split('\n')[0]?.replace(/^wrk\s+/, '').replace(/\s+Copyright.*$/, '') || null;
+    return (
+      out
+        .split('\n')[0]
+        ?.replace(/^wrk\s+/, '')
+        .replace(/\s+Copyright.*$/, '') || null
+    );
   }
 }
 

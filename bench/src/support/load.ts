@@ -61,13 +61,32 @@ async function runWrk(request: LoadRequest, connections: number, durationS: numb
       'end',
     ].join('\n'),
   );
-  const stdout = await run('wrk', ['-t', '1', '-c', String(connections), '-d', `${durationS}s`, '--timeout', '5s', '-s', script, request.url], {
-    timeoutMs: (durationS + 30) * 1000,
-  }).finally(() => rmSync(script, { force: true }));
+  const stdout = await run(
+    'wrk',
+    ['-t', '1', '-c', String(connections), '-d', `${durationS}s`, '--timeout', '5s', '-s', script, request.url],
+    {
+      timeoutMs: (durationS + 30) * 1000,
+    },
+  ).finally(() => rmSync(script, { force: true }));
   const line = stdout.split('\n').find((l) => l.startsWith('BENCH_JSON '));
   if (!line) throw new Error(`wrk printed no summary:\n${stdout}`);
-  const r = JSON.parse(line.slice('BENCH_JSON '.length)) as { requests: number; durationUs: number; errors: number; p50: number; p99: number };
-  return { tool: 'wrk', connections, durationS, requests: r.requests, rps: r.requests / (r.durationUs / 1e6), p50: r.p50 / 1000, p99: r.p99 / 1000, errors: r.errors };
+  const r = JSON.parse(line.slice('BENCH_JSON '.length)) as {
+    requests: number;
+    durationUs: number;
+    errors: number;
+    p50: number;
+    p99: number;
+  };
+  return {
+    tool: 'wrk',
+    connections,
+    durationS,
+    requests: r.requests,
+    rps: r.requests / (r.durationUs / 1e6),
+    p50: r.p50 / 1000,
+    p99: r.p99 / 1000,
+    errors: r.errors,
+  };
 }
 
 async function runAutocannon(request: LoadRequest, connections: number, durationS: number): Promise<LoadResult> {
@@ -76,7 +95,14 @@ async function runAutocannon(request: LoadRequest, connections: number, duration
   for (const [name, value] of Object.entries(request.headers)) args.push('-H', `${name}=${value}`);
   if (request.body !== undefined) args.push('-b', request.body);
   const stdout = await run(process.execPath, [...args, request.url], { timeoutMs: (durationS + 30) * 1000 });
-  const r = JSON.parse(stdout) as { requests: { total: number }; duration: number; latency: { p50: number; p99: number }; non2xx: number; errors: number; timeouts: number };
+  const r = JSON.parse(stdout) as {
+    requests: { total: number };
+    duration: number;
+    latency: { p50: number; p99: number };
+    non2xx: number;
+    errors: number;
+    timeouts: number;
+  };
   return {
     tool: 'autocannon',
     connections,

@@ -50,7 +50,10 @@ export function startChild(name: string, command: string, args: string[], option
     exited,
     waitFor(pattern, timeoutMs) {
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`${name}: timed out after ${timeoutMs} ms waiting for ${pattern}; output:\n${text.slice(-4_000)}`)), timeoutMs);
+        const timer = setTimeout(
+          () => finish(new Error(`${name}: timed out after ${timeoutMs} ms waiting for ${pattern}; output:\n${text.slice(-4_000)}`)),
+          timeoutMs,
+        );
         const check = () => {
           const match = text.match(pattern);
           if (match) finish(undefined, match);

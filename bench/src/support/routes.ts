@@ -35,7 +35,12 @@ export interface RouteCase {
   /** Status both handlers must answer. */
   status: number;
   /** Stubbed DynamoDB answers by lib-dynamodb command name (per-request overhead). */
-  stub: Partial<Record<'GetCommand' | 'QueryCommand' | 'PutCommand' | 'UpdateCommand' | 'DeleteCommand' | 'TransactWriteCommand', 'project' | 'task' | 'projects' | 'tasks' | 'activity' | 'empty'>>;
+  stub: Partial<
+    Record<
+      'GetCommand' | 'QueryCommand' | 'PutCommand' | 'UpdateCommand' | 'DeleteCommand' | 'TransactWriteCommand',
+      'project' | 'task' | 'projects' | 'tasks' | 'activity' | 'empty'
+    >
+  >;
 }
 
 const spare = (ids: string[], i: number, what: string) => {
@@ -66,7 +71,11 @@ export const ROUTES: RouteCase[] = [
     baseline: 'projects-create',
     kind: 'write',
     status: 201,
-    request: (_f, i) => ({ method: 'POST', route: '/projects', body: { name: `Bench project ${i}`, description: 'Created by npm run bench' } }),
+    request: (_f, i) => ({
+      method: 'POST',
+      route: '/projects',
+      body: { name: `Bench project ${i}`, description: 'Created by npm run bench' },
+    }),
     stub: { PutCommand: 'empty' },
   },
   {
@@ -74,7 +83,12 @@ export const ROUTES: RouteCase[] = [
     baseline: 'projects-update',
     kind: 'write',
     status: 200,
-    request: (f, i) => ({ method: 'PATCH', route: '/projects/{projectId}', pathParameters: { projectId: f.projectId }, body: { name: `Renamed ${i}` } }),
+    request: (f, i) => ({
+      method: 'PATCH',
+      route: '/projects/{projectId}',
+      pathParameters: { projectId: f.projectId },
+      body: { name: `Renamed ${i}` },
+    }),
     stub: { UpdateCommand: 'project' },
   },
   {
@@ -82,7 +96,11 @@ export const ROUTES: RouteCase[] = [
     baseline: 'projects-delete',
     kind: 'write',
     status: 204,
-    request: (f, i) => ({ method: 'DELETE', route: '/projects/{projectId}', pathParameters: { projectId: spare(f.spareProjectIds, i, 'project') } }),
+    request: (f, i) => ({
+      method: 'DELETE',
+      route: '/projects/{projectId}',
+      pathParameters: { projectId: spare(f.spareProjectIds, i, 'project') },
+    }),
     stub: { DeleteCommand: 'empty' },
   },
   {
@@ -90,7 +108,12 @@ export const ROUTES: RouteCase[] = [
     baseline: 'tasks-create',
     kind: 'write',
     status: 201,
-    request: (f, i) => ({ method: 'POST', route: '/projects/{projectId}/tasks', pathParameters: { projectId: f.projectId }, body: { title: `Bench task ${i}` } }),
+    request: (f, i) => ({
+      method: 'POST',
+      route: '/projects/{projectId}/tasks',
+      pathParameters: { projectId: f.projectId },
+      body: { title: `Bench task ${i}` },
+    }),
     stub: { TransactWriteCommand: 'empty' },
   },
   {
@@ -106,7 +129,11 @@ export const ROUTES: RouteCase[] = [
     baseline: 'tasks-get',
     kind: 'read',
     status: 200,
-    request: (f) => ({ method: 'GET', route: '/projects/{projectId}/tasks/{taskId}', pathParameters: { projectId: f.projectId, taskId: f.taskId } }),
+    request: (f) => ({
+      method: 'GET',
+      route: '/projects/{projectId}/tasks/{taskId}',
+      pathParameters: { projectId: f.projectId, taskId: f.taskId },
+    }),
     stub: { GetCommand: 'task' },
   },
   {

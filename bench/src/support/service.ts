@@ -79,7 +79,8 @@ const PLUGIN_KEYS = [
   'plugins',
 ];
 
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : []);
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : [];
 
 /**
  * The esbuild options serverless-esbuild (1.x) builds each function with: its defaults under
@@ -111,7 +112,9 @@ export async function loadPlugins(custom: Record<string, unknown>, serviceDir: s
 export function handlerEntry(serviceDir: string, handler: string): { file: string; exportName: string } {
   const dot = handler.lastIndexOf('.');
   const base = handler.slice(0, dot);
-  const file = ['.ts', '.mts', '.js', '.mjs', '.cjs', '.tsx', '.jsx'].map((ext) => `${base}${ext}`).find((candidate) => existsSync(join(serviceDir, candidate)));
+  const file = ['.ts', '.mts', '.js', '.mjs', '.cjs', '.tsx', '.jsx']
+    .map((ext) => `${base}${ext}`)
+    .find((candidate) => existsSync(join(serviceDir, candidate)));
   if (!file) throw new Error(`no source file for handler ${handler} in ${serviceDir}`);
   return { file, exportName: handler.slice(dot + 1) };
 }

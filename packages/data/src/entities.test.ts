@@ -4,7 +4,9 @@ import { composeKey, keyPrefix, projectEntity, taskEntity } from './entities.js'
 describe('composeKey', () => {
   it('joins labels and attribute values in template order', () => {
     expect(composeKey(taskEntity.keys.pk, { tenantId: 't1', projectId: 'p1' })).toBe('TENANT#t1#PROJECT#p1');
-    expect(composeKey(taskEntity.keys.gsi1pk, { tenantId: 't1', projectId: 'p1', status: 'done' })).toBe('TENANT#t1#PROJECT#p1#STATUS#done');
+    expect(composeKey(taskEntity.keys.gsi1pk, { tenantId: 't1', projectId: 'p1', status: 'done' })).toBe(
+      'TENANT#t1#PROJECT#p1#STATUS#done',
+    );
   });
 
   it('encodes values so that a value holding # cannot fake another partition', () => {

@@ -8,7 +8,17 @@ import type { TableContext } from './table.js';
 
 export { clientOptionsFromEnv, createDocumentClient, getDocumentClient, type ClientOptions } from './client.js';
 export { createCursorCodec, type CursorCodec, type PageKey } from './cursor.js';
-export { activityEntity, cleanupEntity, composeKey, idempotencyEntity, keyPrefix, projectEntity, taskEntity, TABLE_INDEXES, type EntityDefinition } from './entities.js';
+export {
+  activityEntity,
+  cleanupEntity,
+  composeKey,
+  idempotencyEntity,
+  keyPrefix,
+  projectEntity,
+  taskEntity,
+  TABLE_INDEXES,
+  type EntityDefinition,
+} from './entities.js';
 export { ProjectionWriter, type ActivityChange, type ApplyResult, type CountsDelta } from './projections.js';
 export { ActivityRepository } from './repositories/activity.js';
 export { ConflictError, DataError, InvalidCursorError, NotFoundError, PreconditionFailedError } from './errors.js';

@@ -61,16 +61,36 @@ export class ProjectionWriter {
       // The counts are part of the project's representation: its version (ETag) moves with them.
       set.push(`${project.name('version')} = ${project.name('version')} + ${project.value(1)}`);
       projectAction = {
-        Update: { TableName: this.ctx.tableName, Key: projectKey(tenantId, projectId), UpdateExpression: `SET ${set.join(', ')}`, ConditionExpression: projectCondition, ...project.attributes },
+        Update: {
+          TableName: this.ctx.tableName,
+          Key: projectKey(tenantId, projectId),
+          UpdateExpression: `SET ${set.join(', ')}`,
+          ConditionExpression: projectCondition,
+          ...project.attributes,
+        },
       };
     } else {
-      projectAction = { ConditionCheck: { TableName: this.ctx.tableName, Key: projectKey(tenantId, projectId), ConditionExpression: projectCondition, ...project.attributes } };
+      projectAction = {
+        ConditionCheck: {
+          TableName: this.ctx.tableName,
+          Key: projectKey(tenantId, projectId),
+          ConditionExpression: projectCondition,
+          ...project.attributes,
+        },
+      };
     }
     try {
       await this.ctx.client.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: this.ctx.tableName, Item: entry, ConditionExpression: `attribute_not_exists(${put.name('pk')})`, ...put.attributes } },
+            {
+              Put: {
+                TableName: this.ctx.tableName,
+                Item: entry,
+                ConditionExpression: `attribute_not_exists(${put.name('pk')})`,
+                ...put.attributes,
+              },
+            },
             projectAction,
           ],
         }),

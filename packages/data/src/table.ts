@@ -1,6 +1,14 @@
 import { ConditionalCheckFailedException, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type NativeAttributeValue,
+} from '@aws-sdk/lib-dynamodb';
 import type { CursorCodec, PageKey } from './cursor.js';
 import { ConflictError, NotFoundError, PreconditionFailedError } from './errors.js';
 
@@ -163,7 +171,12 @@ export async function putNew(ctx: TableContext, ref: ItemRef, item: Item): Promi
   const expr = new ExpressionBuilder();
   try {
     await ctx.client.send(
-      new PutCommand({ TableName: ctx.tableName, Item: item, ConditionExpression: `attribute_not_exists(${expr.name('pk')})`, ...expr.attributes }),
+      new PutCommand({
+        TableName: ctx.tableName,
+        Item: item,
+        ConditionExpression: `attribute_not_exists(${expr.name('pk')})`,
+        ...expr.attributes,
+      }),
     );
   } catch (error) {
     if (isConditionFailure(error)) throw new ConflictError(`${ref.entity} ${ref.id} already exists`, { cause: error });

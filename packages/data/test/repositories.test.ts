@@ -16,7 +16,12 @@ afterAll(async () => database.stop());
 describe('ProjectRepository', () => {
   it('creates a project with server-managed fields and reads it back', async () => {
     const created = await repos.projects.create('tenant-a', { name: 'Launch', description: 'Q3 launch' });
-    expect(created).toMatchObject({ name: 'Launch', description: 'Q3 launch', version: 1, taskCounts: { total: 0, open: 0, in_progress: 0, done: 0 } });
+    expect(created).toMatchObject({
+      name: 'Launch',
+      description: 'Q3 launch',
+      version: 1,
+      taskCounts: { total: 0, open: 0, in_progress: 0, done: 0 },
+    });
     expect(created.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
     expect(created.createdAt).toBe(created.updatedAt);
     expect(await repos.projects.get('tenant-a', created.id)).toEqual(created);
@@ -60,7 +65,9 @@ describe('ProjectRepository', () => {
     );
     const winners = results.filter((r) => r.status === 'fulfilled');
     expect(winners).toHaveLength(1);
-    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof PreconditionFailedError)).toBe(true);
+    expect(
+      results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof PreconditionFailedError),
+    ).toBe(true);
     const final = await repos.projects.get('tenant-a', created.id);
     expect(final.version).toBe(2);
     expect(final.name).toBe((winners[0] as PromiseFulfilledResult<{ name: string }>).value.name);
@@ -107,7 +114,9 @@ describe('TaskRepository', () => {
   it('answers NotFound for a task of a missing project, or of a project of another tenant', async () => {
     const project = await repos.projects.create('tenant-a', { name: 'Owner' });
     const task = await repos.tasks.create('tenant-a', project.id, { title: 't' });
-    await expect(repos.tasks.create('tenant-a', '01890000-0000-7000-8000-000000000000', { title: 'x' })).rejects.toMatchObject({ entity: 'project' });
+    await expect(repos.tasks.create('tenant-a', '01890000-0000-7000-8000-000000000000', { title: 'x' })).rejects.toMatchObject({
+      entity: 'project',
+    });
     await expect(repos.tasks.get('tenant-b', project.id, task.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(repos.tasks.list('tenant-b', project.id, { limit: 10 })).rejects.toBeInstanceOf(NotFoundError);
     await expect(repos.tasks.update('tenant-b', project.id, task.id, { title: 'x' })).rejects.toBeInstanceOf(NotFoundError);
@@ -138,18 +147,30 @@ describe('TaskRepository', () => {
     const second = await repos.tasks.list('tenant-a', project.id, { limit: 2, status: 'open', cursor: first.nextCursor! });
     expect(second.items).toHaveLength(1);
     expect(second.nextCursor).toBeNull();
-    await expect(repos.tasks.list('tenant-a', project.id, { limit: 2, status: 'done', cursor: first.nextCursor! })).rejects.toBeInstanceOf(InvalidCursorError);
-    await expect(repos.tasks.list('tenant-a', project.id, { limit: 2, cursor: first.nextCursor! })).rejects.toBeInstanceOf(InvalidCursorError);
+    await expect(repos.tasks.list('tenant-a', project.id, { limit: 2, status: 'done', cursor: first.nextCursor! })).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
+    await expect(repos.tasks.list('tenant-a', project.id, { limit: 2, cursor: first.nextCursor! })).rejects.toBeInstanceOf(
+      InvalidCursorError,
+    );
   });
 
   it('removes optional fields with null and honours the expected version', async () => {
     const project = await repos.projects.create('tenant-a', { name: 'Edits' });
     const task = await repos.tasks.create('tenant-a', project.id, { title: 't', description: 'd', dueDate: '2027-01-01' });
-    const updated = await repos.tasks.update('tenant-a', project.id, task.id, { description: null, dueDate: null, title: 'T' }, { expectedVersion: 1 });
+    const updated = await repos.tasks.update(
+      'tenant-a',
+      project.id,
+      task.id,
+      { description: null, dueDate: null, title: 'T' },
+      { expectedVersion: 1 },
+    );
     expect(updated).toMatchObject({ title: 'T', version: 2 });
     expect(updated).not.toHaveProperty('description');
     expect(updated).not.toHaveProperty('dueDate');
-    await expect(repos.tasks.update('tenant-a', project.id, task.id, { title: 'x' }, { expectedVersion: 1 })).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(repos.tasks.update('tenant-a', project.id, task.id, { title: 'x' }, { expectedVersion: 1 })).rejects.toBeInstanceOf(
+      PreconditionFailedError,
+    );
     await repos.tasks.delete('tenant-a', project.id, task.id, { expectedVersion: 2 });
     await expect(repos.tasks.get('tenant-a', project.id, task.id)).rejects.toMatchObject({ entity: 'task' });
   });
@@ -166,7 +187,12 @@ describe('TaskRepository', () => {
       }),
     );
     expect(Items).toHaveLength(1);
-    expect(Items[0]).toMatchObject({ sk: `TASK#${task.id}`, gsi1pk: `TENANT#tenant-keys#PROJECT#${project.id}#STATUS#done`, gsi1sk: `TASK#${task.id}`, entity: 'task' });
+    expect(Items[0]).toMatchObject({
+      sk: `TASK#${task.id}`,
+      gsi1pk: `TENANT#tenant-keys#PROJECT#${project.id}#STATUS#done`,
+      gsi1sk: `TASK#${task.id}`,
+      entity: 'task',
+    });
   });
 });
 
@@ -201,7 +227,10 @@ describe('Repositories.forRequest', () => {
     expect(await stored('TENANT#tenant-rid', `PROJECT#${a.id}`)).toMatchObject({ lastRequestId: 'request-1' });
     expect(await stored('TENANT#tenant-rid', `PROJECT#${b.id}`)).toMatchObject({ name: 'B2', lastRequestId: 'request-1' });
     expect(await stored('TENANT#tenant-rid', `PROJECT#${plain.id}`)).not.toHaveProperty('lastRequestId');
-    expect(await stored(`TENANT#tenant-rid#PROJECT#${a.id}`, `TASK#${task.id}`)).toMatchObject({ status: 'done', lastRequestId: 'request-1' });
+    expect(await stored(`TENANT#tenant-rid#PROJECT#${a.id}`, `TASK#${task.id}`)).toMatchObject({
+      status: 'done',
+      lastRequestId: 'request-1',
+    });
     expect(await first.projects.get('tenant-rid', b.id)).not.toHaveProperty('lastRequestId');
   });
 });

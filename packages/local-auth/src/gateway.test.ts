@@ -104,7 +104,11 @@ describe('auth gateway', () => {
     const before = accessLog.length;
 
     // Act
-    await fetch(`${gateway.url}/projects?cursor=secret-cursor`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: '{}' });
+    await fetch(`${gateway.url}/projects?cursor=secret-cursor`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: '{}',
+    });
     await fetch(`${gateway.url}/projects/1`);
 
     // Assess

@@ -57,7 +57,12 @@ function unauthorized(res: ServerResponse, error: AuthenticationError) {
 
 function badGateway(res: ServerResponse) {
   if (res.headersSent) return res.destroy();
-  const body = JSON.stringify({ type: '/problems/service-unavailable', title: 'Service Unavailable', status: 503, detail: 'The API is not reachable yet: retry shortly.' });
+  const body = JSON.stringify({
+    type: '/problems/service-unavailable',
+    title: 'Service Unavailable',
+    status: 503,
+    detail: 'The API is not reachable yet: retry shortly.',
+  });
   res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }

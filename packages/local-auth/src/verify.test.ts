@@ -65,19 +65,27 @@ describe('createVerifier', () => {
     const token = await impostor.sign({ subject: 'mallory' });
     const error = await rejection(`Bearer ${token}`);
     expect(error.code).toBe('invalid_token');
-    expect(error.challenge).toMatch(/^Bearer error="invalid_token", error_description="the token (signature is not valid|was not signed by a known key)"$/);
+    expect(error.challenge).toMatch(
+      /^Bearer error="invalid_token", error_description="the token (signature is not valid|was not signed by a known key)"$/,
+    );
   });
 
   it('rejects a token whose payload was changed after signing', async () => {
     const [header, , signature] = (await issuer.sign({ subject: 'alice', tenant: 'acme' })).split('.');
-    const forged = Buffer.from(JSON.stringify({ sub: 'alice', tenant: 'globex', iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, exp: 4e9 })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ sub: 'alice', tenant: 'globex', iss: LOCAL_ISSUER, aud: LOCAL_AUDIENCE, exp: 4e9 }),
+    ).toString('base64url');
     expect((await rejection(`Bearer ${header}.${forged}.${signature}`)).message).toBe('the token signature is not valid');
   });
 
   it('rejects an expired token, another issuer and another audience', async () => {
     expect((await rejection(`Bearer ${await issuer.sign({ subject: 'a', expiresInSeconds: -10 })}`)).message).toBe('the token has expired');
-    expect((await rejection(`Bearer ${await issuer.sign({ subject: 'a', issuer: 'https://evil.example' })}`)).message).toBe('the token was issued by another issuer');
-    expect((await rejection(`Bearer ${await issuer.sign({ subject: 'a', audience: 'another-api' })}`)).message).toBe('the token is for another audience');
+    expect((await rejection(`Bearer ${await issuer.sign({ subject: 'a', issuer: 'https://evil.example' })}`)).message).toBe(
+      'the token was issued by another issuer',
+    );
+    expect((await rejection(`Bearer ${await issuer.sign({ subject: 'a', audience: 'another-api' })}`)).message).toBe(
+      'the token is for another audience',
+    );
   });
 
   it('rejects an unsigned (alg: none) token', async () => {
@@ -113,7 +121,9 @@ describe('createVerifier, for a token it has verified before', () => {
     const token = await issuer.sign({ subject: 'alice', tenant: 'acme' });
     await verify(`Bearer ${token}`);
     const [header, payload, signature] = token.split('.');
-    const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), tenant: 'globex' })).toString('base64url');
+    const forgedPayload = Buffer.from(
+      JSON.stringify({ ...JSON.parse(Buffer.from(payload!, 'base64url').toString()), tenant: 'globex' }),
+    ).toString('base64url');
 
     // Act
     const forged = await rejection(`Bearer ${header}.${forgedPayload}.${signature}`);

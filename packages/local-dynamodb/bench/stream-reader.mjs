@@ -14,7 +14,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 
 const { endpoint, StreamArn, pace, client } = workerData;
-const streams = new DynamoDBStreamsClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' }, maxAttempts: 1 });
+const streams = new DynamoDBStreamsClient({
+  endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+  maxAttempts: 1,
+});
 let state = 'paused';
 let wake = () => undefined;
 let records = 0;
@@ -39,14 +44,17 @@ async function getRecordsRaw(ShardIterator) {
 }
 
 const { StreamDescription } = await streams.send(new DescribeStreamCommand({ StreamArn }));
-let { ShardIterator } = await streams.send(new GetShardIteratorCommand({ StreamArn, ShardId: StreamDescription.Shards[0].ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
+let { ShardIterator } = await streams.send(
+  new GetShardIteratorCommand({ StreamArn, ShardId: StreamDescription.Shards[0].ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+);
 parentPort.postMessage({ ready: true });
 while (state !== 'stop' && ShardIterator) {
   if (state === 'paused' || (pace === 'idle' && state !== 'stop')) {
     await new Promise((resolve) => (wake = resolve));
     continue;
   }
-  const page = client === 'sdk' ? await streams.send(new GetRecordsCommand({ ShardIterator, Limit: 1000 })) : await getRecordsRaw(ShardIterator);
+  const page =
+    client === 'sdk' ? await streams.send(new GetRecordsCommand({ ShardIterator, Limit: 1000 })) : await getRecordsRaw(ShardIterator);
   const count = page.Records?.length ?? 0;
   records += count;
   ShardIterator = page.NextShardIterator;

@@ -86,10 +86,17 @@ function write(dynamodb: DynamoDBClient, index: number): Promise<unknown> {
   const pk = { S: `key-${(index * 7919) % KEYS}` };
   if (index % 2) {
     return dynamodb.send(
-      new UpdateItemCommand({ TableName, Key: { pk }, UpdateExpression: 'ADD n :one SET touched = :at', ExpressionAttributeValues: { ':one': { N: '1' }, ':at': { N: String(index) } } }),
+      new UpdateItemCommand({
+        TableName,
+        Key: { pk },
+        UpdateExpression: 'ADD n :one SET touched = :at',
+        ExpressionAttributeValues: { ':one': { N: '1' }, ':at': { N: String(index) } },
+      }),
     );
   }
-  return dynamodb.send(new PutItemCommand({ TableName, Item: { pk, body: { S: 'x'.repeat(160) }, index: { N: String(index) }, tags: { SS: ['a', 'b'] } } }));
+  return dynamodb.send(
+    new PutItemCommand({ TableName, Item: { pk, body: { S: 'x'.repeat(160) }, index: { N: String(index) }, tags: { SS: ['a', 'b'] } } }),
+  );
 }
 
 interface Totals {
@@ -232,9 +239,23 @@ async function main(): Promise<void> {
   const baseline = summary[0]!;
   const byName = (name: string) => summary.find((row) => row.scenario === name)!;
   const streams = byName('embedded, stream');
-  console.log(`\n${slice * SLICES} writes per scenario (after ${WARMUP} warm-up) in ${SLICES} interleaved slices, ${CONCURRENCY} in flight, Node ${process.version}`);
-  console.log('busy: µs per write the writers\' thread (SDK client and server) was busy; CPU: µs per write of the whole process (with the reader thread)\n');
-  console.log(['scenario'.padEnd(30), 'writes/s'.padStart(9), 'vs dynalite'.padStart(12), 'p50 ms'.padStart(8), 'p99 ms'.padStart(8), 'busy µs'.padStart(8), 'CPU µs'.padStart(8)].join(' '));
+  console.log(
+    `\n${slice * SLICES} writes per scenario (after ${WARMUP} warm-up) in ${SLICES} interleaved slices, ${CONCURRENCY} in flight, Node ${process.version}`,
+  );
+  console.log(
+    "busy: µs per write the writers' thread (SDK client and server) was busy; CPU: µs per write of the whole process (with the reader thread)\n",
+  );
+  console.log(
+    [
+      'scenario'.padEnd(30),
+      'writes/s'.padStart(9),
+      'vs dynalite'.padStart(12),
+      'p50 ms'.padStart(8),
+      'p99 ms'.padStart(8),
+      'busy µs'.padStart(8),
+      'CPU µs'.padStart(8),
+    ].join(' '),
+  );
   for (const row of summary) {
     console.log(
       [

@@ -70,7 +70,9 @@ export async function runDbCli(options: DbCliOptions): Promise<number> {
     if (error instanceof LocalDynamoDBPortInUseError || error instanceof LocalDynamoDBDataDirInUseError) return fail(error.message);
     return fail(`cannot start: ${error instanceof Error ? error.message : String(error)}`);
   }
-  out(`DynamoDB (embedded) on ${db.endpoint}, ${dataDir ? `data in ${relative(process.cwd(), dataDir) || dataDir}` : 'data in memory (lost on stop)'}`);
+  out(
+    `DynamoDB (embedded) on ${db.endpoint}, ${dataDir ? `data in ${relative(process.cwd(), dataDir) || dataDir}` : 'data in memory (lost on stop)'}`,
+  );
   for (const table of db.tables) out(`table ${table.tableName} ready (${table.action === 'created' ? 'created' : 'existing, items kept'})`);
   out('ready: press Ctrl+C to stop');
   out(`${await signal.received}: stopping`);

@@ -24,7 +24,12 @@ let StreamArn: string;
 
 beforeAll(async () => {
   db = await startLocalDynamoDB({ port: 0, ttlSweepIntervalMs: 0 });
-  const config = { endpoint: db.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 };
+  const config = {
+    endpoint: db.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  };
   for (let index = 0; index < CLIENTS; index += 1) clients.push(new DynamoDBClient(config));
   streams = new DynamoDBStreamsClient(config);
   const { TableDescription } = await clients[0]!.send(
@@ -86,7 +91,9 @@ describe('concurrent writers', () => {
         for (let round = 0; round < TRANSACTIONS_PER_CLIENT; round += 1) {
           const first = keys[(clientIndex + round) % ITEMS]!;
           const second = keys[(clientIndex + round + 1 + (round % (ITEMS - 1))) % ITEMS]!;
-          writes.push(client.send(new TransactWriteItemsCommand({ TransactItems: [{ Update: increment(first) }, { Update: increment(second) }] })));
+          writes.push(
+            client.send(new TransactWriteItemsCommand({ TransactItems: [{ Update: increment(first) }, { Update: increment(second) }] })),
+          );
         }
         return Promise.all(writes);
       }),
@@ -98,7 +105,8 @@ describe('concurrent writers', () => {
     // The reader that ran during the writes saw exactly the same sequence.
     expect(concurrent.map((record) => record.dynamodb?.SequenceNumber)).toEqual(after.map((record) => record.dynamodb?.SequenceNumber));
     const sequenceNumbers = after.map((record) => BigInt(record.dynamodb!.SequenceNumber!));
-    for (let index = 1; index < sequenceNumbers.length; index += 1) expect(sequenceNumbers[index]! > sequenceNumbers[index - 1]!).toBe(true);
+    for (let index = 1; index < sequenceNumbers.length; index += 1)
+      expect(sequenceNumbers[index]! > sequenceNumbers[index - 1]!).toBe(true);
     let total = 0;
     for (const pk of keys) {
       const ofItem = after.filter((record) => record.dynamodb?.Keys?.pk?.S === pk);

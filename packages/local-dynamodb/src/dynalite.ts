@@ -62,7 +62,11 @@ export interface MainDb {
   put(key: string, value: unknown): Promise<void>;
   del(key: string): Promise<void>;
   values(options: RangeOptions): { all(): Promise<unknown[]>; [Symbol.asyncIterator](): AsyncIterator<unknown>; close(): Promise<void> };
-  iterator(options: RangeOptions): { all(): Promise<[string, unknown][]>; [Symbol.asyncIterator](): AsyncIterator<[string, unknown]>; close(): Promise<void> };
+  iterator(options: RangeOptions): {
+    all(): Promise<[string, unknown][]>;
+    [Symbol.asyncIterator](): AsyncIterator<[string, unknown]>;
+    close(): Promise<void>;
+  };
   keys(options: RangeOptions): { all(): Promise<string[]> };
   close(): Promise<void>;
 }
@@ -103,7 +107,10 @@ interface DbHelpers {
   validateItem(item: Item, table: TableRecord): DynaliteError | undefined;
   validateUpdates(attributeUpdates: unknown, updates: unknown, table: TableRecord): DynaliteError | undefined;
   createKey(item: Item, table: TableRecord): string;
-  checkConditional(data: { _condition?: Condition; Expected?: unknown; ConditionalOperator?: unknown }, item: Item | undefined): DynaliteError | null | undefined;
+  checkConditional(
+    data: { _condition?: Condition; Expected?: unknown; ConditionalOperator?: unknown },
+    item: Item | undefined,
+  ): DynaliteError | null | undefined;
   itemSize(item: Item): number;
   mapPaths(paths: unknown[], item: Item): Item;
   validationError(message: string): DynaliteError;
@@ -119,7 +126,8 @@ export const db = require('dynalite/db') as DbHelpers;
 const validations = require('dynalite/validations') as ValidationHelpers;
 const createDynaliteServer = require('dynalite') as (options: Record<string, unknown>) => Server;
 
-export type ActionName = 'putItem' | 'updateItem' | 'deleteItem' | 'getItem' | 'createTable' | 'updateTable' | 'describeTable' | 'deleteTable';
+export type ActionName =
+  'putItem' | 'updateItem' | 'deleteItem' | 'getItem' | 'createTable' | 'updateTable' | 'describeTable' | 'deleteTable';
 export type ValidationName = ActionName | 'batchWriteItem' | 'describeTimeToLive';
 
 export function dynaliteAction(name: ActionName): Action {

@@ -40,7 +40,12 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     updateTableMs: options.updateTableMs,
   });
   const { store } = dynalite;
-  const streams = new StreamStore({ db: store.db, clock: options.clock, region: store.tableDb.awsRegion, accountId: store.tableDb.awsAccountId });
+  const streams = new StreamStore({
+    db: store.db,
+    clock: options.clock,
+    region: store.tableDb.awsRegion,
+    accountId: store.tableDb.awsAccountId,
+  });
   const extensions = new TableExtensions(store.db);
   try {
     await Promise.all([streams.load(), extensions.load()]);

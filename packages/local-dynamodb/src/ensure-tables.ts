@@ -53,7 +53,8 @@ async function waitUntilActive(client: DynamoDBClient, tableName: string, timeou
     const table = await describe(client, tableName);
     const indexesActive = (table?.GlobalSecondaryIndexes ?? []).every((index) => !index.IndexStatus || index.IndexStatus === 'ACTIVE');
     if (table?.TableStatus === 'ACTIVE' && indexesActive) return table;
-    if (Date.now() > deadline) throw new Error(`table ${tableName} is not ACTIVE after ${timeoutMs} ms (status ${table?.TableStatus ?? 'missing'})`);
+    if (Date.now() > deadline)
+      throw new Error(`table ${tableName} is not ACTIVE after ${timeoutMs} ms (status ${table?.TableStatus ?? 'missing'})`);
     await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
@@ -145,7 +146,11 @@ async function applyStream(
   return 'enabled';
 }
 
-async function ensureTable(client: DynamoDBClient, definition: TableDefinition, options: Required<EnsureTablesOptions>): Promise<EnsureTableResult> {
+async function ensureTable(
+  client: DynamoDBClient,
+  definition: TableDefinition,
+  options: Required<EnsureTablesOptions>,
+): Promise<EnsureTableResult> {
   let action: EnsureTableResult['action'] = 'existing';
   if (!(await describe(client, definition.tableName))) {
     try {
@@ -157,7 +162,8 @@ async function ensureTable(client: DynamoDBClient, definition: TableDefinition, 
     }
   }
   const table = await waitUntilActive(client, definition.tableName, options.timeoutMs);
-  const indexes = action === 'created' ? { addedIndexes: [], missingIndexes: [] } : await addMissingIndexes(client, definition, table, options);
+  const indexes =
+    action === 'created' ? { addedIndexes: [], missingIndexes: [] } : await addMissingIndexes(client, definition, table, options);
   const stream = action === 'created' ? undefined : await applyStream(client, definition, table, options);
   const timeToLive = await applyTimeToLive(client, definition);
   return { tableName: definition.tableName, action, ...indexes, ...(stream ? { stream } : {}), ...(timeToLive ? { timeToLive } : {}) };

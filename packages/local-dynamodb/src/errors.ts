@@ -63,7 +63,11 @@ export const internalServerError = (message = 'Internal server error'): ApiError
 
 /** PutItem/UpdateItem/DeleteItem whose condition is false; `Item` with ALL_OLD. */
 export function conditionalCheckFailed(item?: Record<string, unknown>): ApiError {
-  return new ApiError({ __type: `${DYNAMODB}ConditionalCheckFailedException`, message: 'The conditional request failed', ...(item ? { Item: item } : {}) });
+  return new ApiError({
+    __type: `${DYNAMODB}ConditionalCheckFailedException`,
+    message: 'The conditional request failed',
+    ...(item ? { Item: item } : {}),
+  });
 }
 
 export interface CancellationReason {
@@ -87,9 +91,15 @@ export const idempotentParameterMismatch = (): ApiError =>
   });
 
 export const transactionInProgress = (): ApiError =>
-  new ApiError({ __type: `${DYNAMODB}TransactionInProgressException`, message: 'The transaction with the given request token is already in progress.' });
+  new ApiError({
+    __type: `${DYNAMODB}TransactionInProgressException`,
+    message: 'The transaction with the given request token is already in progress.',
+  });
 
 export const expiredIterator = (): ApiError => new ApiError({ __type: `${DYNAMODB}ExpiredIteratorException`, message: 'Iterator expired' });
 
 export const trimmedDataAccess = (): ApiError =>
-  new ApiError({ __type: `${DYNAMODB}TrimmedDataAccessException`, message: 'The operation attempted to read past the oldest stream record in a shard' });
+  new ApiError({
+    __type: `${DYNAMODB}TrimmedDataAccessException`,
+    message: 'The operation attempted to read past the oldest stream record in a shard',
+  });

@@ -11,7 +11,11 @@ let client: DynamoDBClient;
 
 beforeAll(async () => {
   db = await startLocalDynamoDB({ port: 0, ttlSweepIntervalMs: 0 });
-  client = new DynamoDBClient({ endpoint: db.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  client = new DynamoDBClient({
+    endpoint: db.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
   await client.send(
     new CreateTableCommand({
       TableName: 'front',
@@ -38,7 +42,13 @@ const SIGNED = 'AWS4-HMAC-SHA256 Credential=local/20300101/us-east-1/dynamodb/aw
 function post(target: string, body: string, headers: Record<string, string> = {}) {
   return fetch(db.endpoint, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': target, authorization: SIGNED, 'x-amz-date': '20300101T000000Z', ...headers },
+    headers: {
+      'content-type': 'application/x-amz-json-1.0',
+      'x-amz-target': target,
+      authorization: SIGNED,
+      'x-amz-date': '20300101T000000Z',
+      ...headers,
+    },
     body,
   });
 }
@@ -47,7 +57,9 @@ describe('the front', () => {
   it('serves writes it handles and reads it passes to dynalite on the same endpoint', async () => {
     // Act
     for (const sk of ['2', '1']) await client.send(new PutItemCommand({ TableName: 'front', Item: { pk: { S: 'p' }, sk: { N: sk } } }));
-    const { Items } = await client.send(new QueryCommand({ TableName: 'front', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'p' } } }));
+    const { Items } = await client.send(
+      new QueryCommand({ TableName: 'front', KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': { S: 'p' } } }),
+    );
 
     // Assess
     expect(Items?.map((item) => item.sk?.N)).toEqual(['1', '2']);
@@ -55,7 +67,10 @@ describe('the front', () => {
 
   it('answers with the x-amz-crc32 of the body and a request id, as DynamoDB does', async () => {
     // Act
-    const response = await post('DynamoDB_20120810.PutItem', JSON.stringify({ TableName: 'front', Item: { pk: { S: 'q' }, sk: { N: '1' } } }));
+    const response = await post(
+      'DynamoDB_20120810.PutItem',
+      JSON.stringify({ TableName: 'front', Item: { pk: { S: 'q' }, sk: { N: '1' } } }),
+    );
     const body = await response.text();
 
     // Assess
@@ -73,7 +88,10 @@ describe('the front', () => {
     const empty = await post('DynamoDB_20120810.PutItem', '');
 
     // Assess
-    expect([unsigned.status, await unsigned.json()]).toEqual([400, { __type: 'com.amazon.coral.service#MissingAuthenticationTokenException', message: 'Request is missing Authentication Token' }]);
+    expect([unsigned.status, await unsigned.json()]).toEqual([
+      400,
+      { __type: 'com.amazon.coral.service#MissingAuthenticationTokenException', message: 'Request is missing Authentication Token' },
+    ]);
     expect([notJson.status, await notJson.json()]).toEqual([400, { __type: 'com.amazon.coral.service#SerializationException' }]);
     expect([empty.status, await empty.json()]).toEqual([400, { __type: 'com.amazon.coral.service#SerializationException' }]);
   });

@@ -90,7 +90,13 @@ function envelopeError(req: IncomingMessage, body: string): ReturnType<typeof se
   return undefined;
 }
 
-async function handle(engine: Engine, handler: Handler, req: IncomingMessage, res: ServerResponse, onError: (error: unknown) => void): Promise<void> {
+async function handle(
+  engine: Engine,
+  handler: Handler,
+  req: IncomingMessage,
+  res: ServerResponse,
+  onError: (error: unknown) => void,
+): Promise<void> {
   const type = contentType(req);
   const body = await readBody(req);
   if (!body) {

@@ -55,7 +55,10 @@ export const batchWriteItem: Handler = async (engine, request) => {
         const itemKey = db.createKey(keyOrItem, table);
         if (seen.has(itemKey)) throw validationError('Provided list of item keys contains duplicates');
         seen.add(itemKey);
-        const options = { TableName: tableName, ...(data.ReturnConsumedCapacity ? { ReturnConsumedCapacity: data.ReturnConsumedCapacity } : {}) };
+        const options = {
+          TableName: tableName,
+          ...(data.ReturnConsumedCapacity ? { ReturnConsumedCapacity: data.ReturnConsumedCapacity } : {}),
+        };
         writes.push({
           action: isPut ? 'putItem' : 'deleteItem',
           data: { ...options, ...(isPut ? { Item: keyOrItem } : { Key: keyOrItem }) },

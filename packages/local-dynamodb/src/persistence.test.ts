@@ -3,8 +3,22 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, PutItemCommand, UpdateTableCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand } from '@aws-sdk/client-dynamodb-streams';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListStreamsCommand,
+} from '@aws-sdk/client-dynamodb-streams';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readStream } from '../test/conformance/target.js';
 import { startLocalDynamoDB } from './server.js';
@@ -53,12 +67,16 @@ describe('a data folder', () => {
     await first.client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: 'ttl' } }));
     await first.client.send(new PutItemCommand({ TableName, Item: { pk: { S: 'one' } } }));
     await first.client.send(new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: false } }));
-    const { TableDescription: reenabled } = await first.client.send(new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } }));
+    const { TableDescription: reenabled } = await first.client.send(
+      new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } }),
+    );
     const newStream = reenabled!.LatestStreamArn!;
     await first.client.send(new PutItemCommand({ TableName, Item: { pk: { S: 'two' } } }));
     const { StreamDescription } = await first.streams.send(new DescribeStreamCommand({ StreamArn: newStream }));
     const ShardId = StreamDescription!.Shards![0]!.ShardId!;
-    const { ShardIterator } = await first.streams.send(new GetShardIteratorCommand({ StreamArn: newStream, ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
+    const { ShardIterator } = await first.streams.send(
+      new GetShardIteratorCommand({ StreamArn: newStream, ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+    );
     const beforeRestart = await first.streams.send(new GetRecordsCommand({ ShardIterator }));
     await first.close();
 
@@ -70,9 +88,16 @@ describe('a data folder', () => {
     const { Table } = await second.client.send(new DescribeTableCommand({ TableName }));
     expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'KEYS_ONLY' });
     expect(Table?.LatestStreamArn).toBe(newStream);
-    expect((await second.client.send(new DescribeTimeToLiveCommand({ TableName }))).TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'ttl' });
-    expect((await second.streams.send(new ListStreamsCommand({ TableName }))).Streams?.map((stream) => stream.StreamArn).sort()).toEqual([oldStream, newStream].sort());
-    expect((await second.streams.send(new DescribeStreamCommand({ StreamArn: oldStream }))).StreamDescription?.StreamStatus).toBe('DISABLED');
+    expect((await second.client.send(new DescribeTimeToLiveCommand({ TableName }))).TimeToLiveDescription).toEqual({
+      TimeToLiveStatus: 'ENABLED',
+      AttributeName: 'ttl',
+    });
+    expect((await second.streams.send(new ListStreamsCommand({ TableName }))).Streams?.map((stream) => stream.StreamArn).sort()).toEqual(
+      [oldStream, newStream].sort(),
+    );
+    expect((await second.streams.send(new DescribeStreamCommand({ StreamArn: oldStream }))).StreamDescription?.StreamStatus).toBe(
+      'DISABLED',
+    );
     expect((await readStream(second.streams, oldStream)).map((record) => record.dynamodb?.NewImage)).toEqual([{ pk: { S: 'one' } }]);
     const records = await readStream(second.streams, newStream);
     expect(records.map((record) => record.dynamodb?.Keys?.pk?.S)).toEqual(['two', 'three']);

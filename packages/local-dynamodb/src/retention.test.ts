@@ -1,8 +1,20 @@
 // Time-bound behaviour, with the engine's clock moved by the test: iterators expire after
 // 15 minutes, stream records and disabled streams are kept 24 hours (then
 // TrimmedDataAccessException), and a ClientRequestToken is remembered for 10 minutes.
-import { CreateTableCommand, DynamoDBClient, PutItemCommand, TransactWriteItemsCommand, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
-import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand } from '@aws-sdk/client-dynamodb-streams';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+  UpdateTableCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  ListStreamsCommand,
+} from '@aws-sdk/client-dynamodb-streams';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { failure, readStream } from '../test/conformance/target.js';
 import { startLocalDynamoDB } from './server.js';
@@ -104,7 +116,11 @@ describe('stream retention', () => {
 describe('ClientRequestToken', () => {
   it('is forgotten after 10 minutes', async () => {
     // Prepare
-    const transaction = (pk: string) => new TransactWriteItemsCommand({ ClientRequestToken: 'token-1', TransactItems: [{ Put: { TableName: 'timed', Item: { pk: { S: pk } } } }] });
+    const transaction = (pk: string) =>
+      new TransactWriteItemsCommand({
+        ClientRequestToken: 'token-1',
+        TransactItems: [{ Put: { TableName: 'timed', Item: { pk: { S: pk } } } }],
+      });
     await client.send(transaction('first'));
     const within = await failure(client.send(transaction('second')));
 

@@ -2,7 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, GetItemCommand, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DeleteTableCommand,
+  DescribeTableCommand,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoDBClient, ensureTables, ensureTablesAt } from './ensure-tables.js';
@@ -65,7 +72,14 @@ describe('startLocalDynamoDB', () => {
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ]);
     expect(Table?.GlobalSecondaryIndexes?.map((index) => [index.IndexName, index.IndexStatus, index.KeySchema])).toEqual([
-      ['gsi1', 'ACTIVE', [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }]],
+      [
+        'gsi1',
+        'ACTIVE',
+        [
+          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+        ],
+      ],
     ]);
   });
 
@@ -191,7 +205,9 @@ describe('ensureTables', () => {
 
     // Assess
     for (const results of [first, second]) {
-      expect(results).toEqual([{ tableName: TABLE, action: 'existing', addedIndexes: [], missingIndexes: [], stream: 'unchanged', timeToLive: 'unchanged' }]);
+      expect(results).toEqual([
+        { tableName: TABLE, action: 'existing', addedIndexes: [], missingIndexes: [], stream: 'unchanged', timeToLive: 'unchanged' },
+      ]);
     }
     expect((await client.send(new ListTablesCommand({}))).TableNames).toEqual([TABLE]);
     expect(await getItem(client)).toEqual(item);

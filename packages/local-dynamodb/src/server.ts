@@ -82,7 +82,9 @@ export class LocalDynamoDBDataDirInUseError extends Error {
   readonly dataDir: string;
 
   constructor(dataDir: string) {
-    super(`data directory ${dataDir} is already used by another running DynamoDB (npm run db or npm start?): stop it or use another directory`);
+    super(
+      `data directory ${dataDir} is already used by another running DynamoDB (npm run db or npm start?): stop it or use another directory`,
+    );
     this.name = 'LocalDynamoDBDataDirInUseError';
     this.dataDir = dataDir;
   }

@@ -15,8 +15,24 @@ export interface VariableContext {
 // CloudFormation short forms (`!Ref X`, `!GetAtt A.B`, `!If [...]`) become the long
 // JSON forms so the YAML parses; we never evaluate them.
 const CFN_FUNCTIONS = [
-  'Base64', 'Cidr', 'FindInMap', 'GetAtt', 'GetAZs', 'ImportValue', 'Join', 'Select', 'Split',
-  'Sub', 'Transform', 'And', 'Equals', 'If', 'Not', 'Or', 'Ref', 'Condition',
+  'Base64',
+  'Cidr',
+  'FindInMap',
+  'GetAtt',
+  'GetAZs',
+  'ImportValue',
+  'Join',
+  'Select',
+  'Split',
+  'Sub',
+  'Transform',
+  'And',
+  'Equals',
+  'If',
+  'Not',
+  'Or',
+  'Ref',
+  'Condition',
 ] as const;
 
 function longForm(name: string, value: unknown): Record<string, unknown> {

@@ -128,7 +128,12 @@ resources:
     expect(resources.Conditions?.IsProd).toEqual({ 'Fn::Equals': [{ Ref: 'Stage' }, 'prod'] });
     expect(resources.Outputs?.Name).toEqual({ Value: { 'Fn::Sub': '${Orders}' } });
     expect(resources.Resources?.Orders).toMatchObject({
-      Properties: { Tags: [{ Key: 'arn', Value: { 'Fn::GetAtt': ['Queue', 'Arn'] } }, { Key: 'secret', Value: '${self:custom.missing}' }] },
+      Properties: {
+        Tags: [
+          { Key: 'arn', Value: { 'Fn::GetAtt': ['Queue', 'Arn'] } },
+          { Key: 'secret', Value: '${self:custom.missing}' },
+        ],
+      },
     });
   });
 });

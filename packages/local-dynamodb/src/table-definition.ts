@@ -67,17 +67,13 @@ export function toTableDefinition(logicalId: string, properties: Json): TableDef
         ProvisionedThroughput: index.ProvisionedThroughput as ProvisionedThroughput | undefined,
       }),
     ),
-    LocalSecondaryIndexes: indexes(properties.LocalSecondaryIndexes)?.map(
-      (index): LocalSecondaryIndex => ({
-        IndexName: index.IndexName as string,
-        KeySchema: index.KeySchema as KeySchemaElement[],
-        Projection: index.Projection as Projection,
-      }),
-    ),
+    LocalSecondaryIndexes: indexes(properties.LocalSecondaryIndexes)?.map((index): LocalSecondaryIndex => ({
+      IndexName: index.IndexName as string,
+      KeySchema: index.KeySchema as KeySchemaElement[],
+      Projection: index.Projection as Projection,
+    })),
     // CloudFormation only names the view type; the API also wants StreamEnabled.
-    StreamSpecification: isObject(stream)
-      ? { StreamEnabled: true, StreamViewType: stream.StreamViewType as StreamViewType }
-      : undefined,
+    StreamSpecification: isObject(stream) ? { StreamEnabled: true, StreamViewType: stream.StreamViewType as StreamViewType } : undefined,
   });
   return {
     logicalId,

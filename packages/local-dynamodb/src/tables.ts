@@ -35,8 +35,10 @@ function withStreamSpecification(spec: ValidationSpec, custom: ValidationSpec['c
 const createTableValidation = dynaliteValidation('createTable');
 const createTableSpec = withStreamSpecification(createTableValidation, (data, store) => {
   const stream = data.StreamSpecification as StreamSpecification | undefined;
-  if (stream?.StreamEnabled && !stream.StreamViewType) return `${PARAMETER_INVALID}Table is being created with a stream enabled, UpdateViewType is required`;
-  if (stream && !stream.StreamEnabled && stream.StreamViewType) return `${PARAMETER_INVALID}Table is being created with a stream disabled, UpdateViewType should not be specified`;
+  if (stream?.StreamEnabled && !stream.StreamViewType)
+    return `${PARAMETER_INVALID}Table is being created with a stream enabled, UpdateViewType is required`;
+  if (stream && !stream.StreamEnabled && stream.StreamViewType)
+    return `${PARAMETER_INVALID}Table is being created with a stream disabled, UpdateViewType should not be specified`;
   return createTableValidation.custom?.(data, store);
 });
 
@@ -46,9 +48,13 @@ const updatesBesidesStream = (data: Record<string, unknown>): boolean =>
 const updateTableSpec = withStreamSpecification(updateTableValidation, (data, store) => {
   const stream = data.StreamSpecification as StreamSpecification | undefined;
   if (stream) {
-    if (stream.StreamEnabled && !stream.StreamViewType) return `${PARAMETER_INVALID}If stream is being enabled then UpdateViewType is required`;
-    if (!stream.StreamEnabled && stream.StreamViewType) return `${PARAMETER_INVALID}If stream is being disabled, then UpdateViewType must not be specified`;
-    const indexChanges = (data.GlobalSecondaryIndexUpdates as Record<string, unknown>[] | undefined)?.some((update) => update.Create || update.Delete);
+    if (stream.StreamEnabled && !stream.StreamViewType)
+      return `${PARAMETER_INVALID}If stream is being enabled then UpdateViewType is required`;
+    if (!stream.StreamEnabled && stream.StreamViewType)
+      return `${PARAMETER_INVALID}If stream is being disabled, then UpdateViewType must not be specified`;
+    const indexChanges = (data.GlobalSecondaryIndexUpdates as Record<string, unknown>[] | undefined)?.some(
+      (update) => update.Create || update.Delete,
+    );
     if (indexChanges) return `${PARAMETER_INVALID}You cannot create or delete index while changing stream status`;
     // A stream change is an update of its own: dynalite's "at least one of" rule does not apply.
     if (!updatesBesidesStream(data)) return undefined;
@@ -69,7 +75,11 @@ const deleteTableAction = dynaliteAction('deleteTable');
  * the table not ACTIVE yet, or a CreateTable right after DeleteTable find the name taken.
  * Waiting for that timer (a few event-loop turns) makes "at once" hold for every client.
  */
-async function settled(engine: Engine, tableName: string, done: (table: TableRecord | undefined) => boolean): Promise<TableRecord | undefined> {
+async function settled(
+  engine: Engine,
+  tableName: string,
+  done: (table: TableRecord | undefined) => boolean,
+): Promise<TableRecord | undefined> {
   for (let attempt = 0; ; attempt += 1) {
     const table = await getTable(engine.store, tableName, false).catch(() => undefined);
     if (done(table) || attempt >= 200) return table;
@@ -124,7 +134,8 @@ export const createTable: Handler = async (engine, request) => {
   try {
     const { TableDescription } = await runAction(createTableAction, engine.store, data);
     let table = TableDescription as TableRecord;
-    if (engine.store.options.createTableMs === 0) table = (await settled(engine, table.TableName, (current) => current?.TableStatus === 'ACTIVE')) ?? table;
+    if (engine.store.options.createTableMs === 0)
+      table = (await settled(engine, table.TableName, (current) => current?.TableStatus === 'ACTIVE')) ?? table;
     // A new table starts with no extension, whatever an older table of that name had.
     const ops = [engine.extensions.set(table.TableName, { tableId: table.TableId })];
     if (stream?.StreamEnabled) ops.push(...changeStream(engine, table, stream));

@@ -56,7 +56,11 @@ const getSpec = dynaliteValidation('getItem');
 /** Per action: its nested shape, dynalite's checks for it, and the write it runs. */
 const ACTIONS: Record<TransactAction, { types: Record<string, unknown>; spec: ValidationSpec; write?: WriteAction }> = {
   ConditionCheck: {
-    types: members(deleteSpec, ['TableName', 'Key', ...EXPRESSION_MEMBERS, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE], ['TableName', 'Key', 'ConditionExpression']),
+    types: members(
+      deleteSpec,
+      ['TableName', 'Key', ...EXPRESSION_MEMBERS, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE],
+      ['TableName', 'Key', 'ConditionExpression'],
+    ),
     spec: deleteSpec,
   },
   Put: {
@@ -65,7 +69,11 @@ const ACTIONS: Record<TransactAction, { types: Record<string, unknown>; spec: Va
     write: 'putItem',
   },
   Update: {
-    types: members(updateSpec, ['TableName', 'Key', 'UpdateExpression', ...EXPRESSION_MEMBERS, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE], ['TableName', 'Key', 'UpdateExpression']),
+    types: members(
+      updateSpec,
+      ['TableName', 'Key', 'UpdateExpression', ...EXPRESSION_MEMBERS, RETURN_VALUES_ON_CONDITION_CHECK_FAILURE],
+      ['TableName', 'Key', 'UpdateExpression'],
+    ),
     spec: updateSpec,
     write: 'updateItem',
   },
@@ -105,7 +113,11 @@ const transactGetSpec: ValidationSpec = {
       children: {
         type: 'ValueStruct<TransactGetItem>',
         children: {
-          Get: { type: 'FieldStruct<Get>', notNull: true, children: members(getSpec, ['TableName', 'Key', 'ProjectionExpression', 'ExpressionAttributeNames'], ['TableName', 'Key']) },
+          Get: {
+            type: 'FieldStruct<Get>',
+            notNull: true,
+            children: members(getSpec, ['TableName', 'Key', 'ProjectionExpression', 'ExpressionAttributeNames'], ['TableName', 'Key']),
+          },
         },
       },
     },
@@ -120,7 +132,11 @@ interface Operation {
 }
 
 /** Runs dynalite's per-action checks (expressions, values) on each element, in order. */
-function checkElements(engine: Engine, elements: Record<string, Record<string, unknown>>[], kinds: readonly (TransactAction | 'Get')[]): { action: TransactAction | 'Get'; data: Record<string, unknown> }[] {
+function checkElements(
+  engine: Engine,
+  elements: Record<string, Record<string, unknown>>[],
+  kinds: readonly (TransactAction | 'Get')[],
+): { action: TransactAction | 'Get'; data: Record<string, unknown> }[] {
   return elements.map((element) => {
     const present = kinds.filter((kind) => element[kind]);
     if (present.length !== 1) throw validationError('TransactItems can only contain one of Check, Put, Update or Delete');
@@ -134,7 +150,10 @@ function checkElements(engine: Engine, elements: Record<string, Record<string, u
 }
 
 /** Tables, keys and the one-action-per-item rule, checked before any lock is taken. */
-async function resolveOperations(engine: Engine, checked: { action: TransactAction | 'Get'; data: Record<string, unknown> }[]): Promise<Operation[]> {
+async function resolveOperations(
+  engine: Engine,
+  checked: { action: TransactAction | 'Get'; data: Record<string, unknown> }[],
+): Promise<Operation[]> {
   const operations: Operation[] = [];
   const seen = new Set<string>();
   let bytes = 0;
@@ -162,9 +181,15 @@ function digest(value: unknown): string {
     Array.isArray(node)
       ? node.map(canonical)
       : node && typeof node === 'object'
-        ? Object.fromEntries(Object.keys(node).sort().map((key) => [key, canonical((node as Record<string, unknown>)[key])]))
+        ? Object.fromEntries(
+            Object.keys(node)
+              .sort()
+              .map((key) => [key, canonical((node as Record<string, unknown>)[key])]),
+          )
         : node;
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex');
 }
 
 function consumedCapacity(requested: unknown, units: Map<string, number>): Record<string, unknown> {
@@ -215,7 +240,12 @@ export const transactWriteItems: Handler = async (engine, request) => {
         if (reason.Code !== 'None') cancelled = true;
         reasons.push(reason);
         if (write) writes.push(write);
-        const capacity = db.addConsumedCapacity({ ReturnConsumedCapacity: 'TOTAL' }, operation.action === 'ConditionCheck', write?.newItem, oldItem);
+        const capacity = db.addConsumedCapacity(
+          { ReturnConsumedCapacity: 'TOTAL' },
+          operation.action === 'ConditionCheck',
+          write?.newItem,
+          oldItem,
+        );
         const tableName = operation.target.table.TableName;
         units.set(tableName, (units.get(tableName) ?? 0) + 2 * ((capacity?.CapacityUnits as number | undefined) ?? 1));
       }
@@ -233,7 +263,11 @@ export const transactWriteItems: Handler = async (engine, request) => {
 };
 
 /** Plans one action: its cancellation reason (`None` when it would succeed) and its write. */
-async function planOperation(engine: Engine, operation: Operation, oldItem: Item | undefined): Promise<{ reason: CancellationReason; write?: PlannedWrite }> {
+async function planOperation(
+  engine: Engine,
+  operation: Operation,
+  oldItem: Item | undefined,
+): Promise<{ reason: CancellationReason; write?: PlannedWrite }> {
   const { action, data, target } = operation;
   const none = { Code: 'None' };
   const conditionFailed = (): { reason: CancellationReason } => ({
@@ -251,7 +285,8 @@ async function planOperation(engine: Engine, operation: Operation, oldItem: Item
     if (isConditionFailure(error)) return conditionFailed();
     // What only shows when applied (an operand of the wrong type, an item grown too
     // large) cancels the transaction rather than failing the request.
-    if (isApiError(error) && errorName(error) === 'ValidationException') return { reason: { Code: 'ValidationError', Message: error.body.message ?? '' } };
+    if (isApiError(error) && errorName(error) === 'ValidationException')
+      return { reason: { Code: 'ValidationError', Message: error.body.message ?? '' } };
     throw error;
   }
 }
@@ -272,7 +307,10 @@ export const transactGetItems: Handler = async (engine, request) => {
   const responses = operations.map(({ data: get, target }, index) => {
     const item = items[index];
     const capacity = db.addConsumedCapacity({ ReturnConsumedCapacity: 'TOTAL', ConsistentRead: true }, true, item);
-    units.set(target.table.TableName, (units.get(target.table.TableName) ?? 0) + 2 * ((capacity?.CapacityUnits as number | undefined) ?? 1));
+    units.set(
+      target.table.TableName,
+      (units.get(target.table.TableName) ?? 0) + 2 * ((capacity?.CapacityUnits as number | undefined) ?? 1),
+    );
     if (!item) return {};
     const projection = get._projection as { paths: unknown[] } | undefined;
     return { Item: projection ? db.mapPaths(projection.paths, item) : item };

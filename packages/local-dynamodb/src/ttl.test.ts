@@ -1,12 +1,6 @@
 // Deletion of expired items by the TTL sweep, with the REMOVE records DynamoDB writes
 // for them (developer guide, "Time to Live": "DynamoDB Streams and Time to Live").
-import {
-  CreateTableCommand,
-  DynamoDBClient,
-  PutItemCommand,
-  QueryCommand,
-  UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand, QueryCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -28,7 +22,10 @@ async function start(options: LocalDynamoDBOptions, timeToLive = true) {
   const config = { endpoint: db.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
   const client = new DynamoDBClient(config);
   const streams = new DynamoDBStreamsClient(config);
-  cleanups.push(() => client.destroy(), () => streams.destroy());
+  cleanups.push(
+    () => client.destroy(),
+    () => streams.destroy(),
+  );
   const { TableDescription } = await client.send(
     new CreateTableCommand({
       TableName: 'expiring',
@@ -37,17 +34,32 @@ async function start(options: LocalDynamoDBOptions, timeToLive = true) {
         { AttributeName: 'group', AttributeType: 'S' },
       ],
       KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-      GlobalSecondaryIndexes: [{ IndexName: 'byGroup', KeySchema: [{ AttributeName: 'group', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } }],
+      GlobalSecondaryIndexes: [
+        { IndexName: 'byGroup', KeySchema: [{ AttributeName: 'group', KeyType: 'HASH' }], Projection: { ProjectionType: 'KEYS_ONLY' } },
+      ],
       BillingMode: 'PAY_PER_REQUEST',
       StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
     }),
   );
-  if (timeToLive) await client.send(new UpdateTimeToLiveCommand({ TableName: 'expiring', TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }));
+  if (timeToLive)
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: 'expiring', TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }),
+    );
   const put = (pk: string, expiresAt?: AttributeValue) =>
-    client.send(new PutItemCommand({ TableName: 'expiring', Item: { pk: { S: pk }, group: { S: 'g' }, ...(expiresAt ? { expiresAt } : {}) } }));
+    client.send(
+      new PutItemCommand({ TableName: 'expiring', Item: { pk: { S: pk }, group: { S: 'g' }, ...(expiresAt ? { expiresAt } : {}) } }),
+    );
   const keysInIndex = async () =>
     (
-      await client.send(new QueryCommand({ TableName: 'expiring', IndexName: 'byGroup', KeyConditionExpression: '#g = :g', ExpressionAttributeNames: { '#g': 'group' }, ExpressionAttributeValues: { ':g': { S: 'g' } } }))
+      await client.send(
+        new QueryCommand({
+          TableName: 'expiring',
+          IndexName: 'byGroup',
+          KeyConditionExpression: '#g = :g',
+          ExpressionAttributeNames: { '#g': 'group' },
+          ExpressionAttributeValues: { ':g': { S: 'g' } },
+        }),
+      )
     ).Items?.map((item) => item.pk?.S).sort();
   return { db, client, put, keysInIndex, records: () => readStream(streams, TableDescription!.LatestStreamArn!) };
 }

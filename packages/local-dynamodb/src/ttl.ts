@@ -51,7 +51,9 @@ export const updateTimeToLive: Handler = async (engine, request) => {
     }
     if (Enabled && current) throw validationError('TimeToLive is already enabled');
     if (!Enabled && !current) throw validationError('TimeToLive is already disabled');
-    await engine.committer.commit([engine.extensions.set(table.TableName, { ...extension, timeToLive: { attributeName: AttributeName, enabled: Enabled } })]);
+    await engine.committer.commit([
+      engine.extensions.set(table.TableName, { ...extension, timeToLive: { attributeName: AttributeName, enabled: Enabled } }),
+    ]);
     return { TimeToLiveSpecification: { AttributeName, Enabled } };
   } finally {
     release();
@@ -63,7 +65,9 @@ export const describeTimeToLive: Handler = async (engine, request) => {
   const table = await getTable(engine.store, data.TableName as string, false);
   const timeToLive = engine.extensions.get(table)?.timeToLive;
   return {
-    TimeToLiveDescription: timeToLive?.enabled ? { TimeToLiveStatus: 'ENABLED', AttributeName: timeToLive.attributeName } : { TimeToLiveStatus: 'DISABLED' },
+    TimeToLiveDescription: timeToLive?.enabled
+      ? { TimeToLiveStatus: 'ENABLED', AttributeName: timeToLive.attributeName }
+      : { TimeToLiveStatus: 'DISABLED' },
   };
 };
 
@@ -81,7 +85,13 @@ async function expire(engine: Engine, table: TableRecord, itemKey: string, attri
     const item = await readItem(engine.store, table.TableName, itemKey);
     if (!item || !isExpired(item[attributeName], engine.clock() / 1000)) return;
     // dynalite's deleteItem works out the index entries to remove.
-    const { write } = await planWrite(engine.store, 'deleteItem', { TableName: table.TableName, Key: keysOf(item, table.KeySchema) }, { table, itemKey }, item);
+    const { write } = await planWrite(
+      engine.store,
+      'deleteItem',
+      { TableName: table.TableName, Key: keysOf(item, table.KeySchema) },
+      { table, itemKey },
+      item,
+    );
     await commitWrites(engine, [{ ...write, byService: true }]);
   } finally {
     release();

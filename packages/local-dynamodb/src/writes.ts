@@ -76,7 +76,8 @@ export async function planWrite(
   const done = <T>(cb: Callback<T>, value?: T): void => cb(null, value);
   const planningStore = {
     options: store.options,
-    getTable: (_name: string, checkStatus: unknown, cb?: Callback<TableRecord>) => done((cb ?? checkStatus) as Callback<TableRecord>, table),
+    getTable: (_name: string, checkStatus: unknown, cb?: Callback<TableRecord>) =>
+      done((cb ?? checkStatus) as Callback<TableRecord>, table),
     getItemDb: () => ({
       // The real lock is already held by the caller.
       lock: (_key: string, fn: (release: (cb: Callback<unknown>) => Callback<unknown>) => void) => fn((cb) => cb),
@@ -126,7 +127,13 @@ export function commitWrites(engine: Engine, writes: readonly PlannedWrite[]): P
     if (!stream) continue;
     const record = buildRecord(
       { ...change, byService: write.byService },
-      { keySchema: write.table.KeySchema, viewType: stream.viewType, sequenceNumber: engine.streams.nextSequenceNumber(), now, region: engine.streams.region },
+      {
+        keySchema: write.table.KeySchema,
+        viewType: stream.viewType,
+        sequenceNumber: engine.streams.nextSequenceNumber(),
+        now,
+        region: engine.streams.region,
+      },
     );
     ops.push(engine.streams.recordOp(stream, record, now));
   }

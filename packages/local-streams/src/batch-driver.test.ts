@@ -5,7 +5,10 @@ import type { FailureCondition } from './destination.js';
 
 const NOW = 1_800_000_000_000;
 const records = (n: number, ageSeconds = 0): DynamoDBRecord[] =>
-  Array.from({ length: n }, (_, i) => ({ eventID: `e${i}`, dynamodb: { SequenceNumber: String(100 + i), ApproximateCreationDateTime: NOW / 1000 - ageSeconds } }));
+  Array.from({ length: n }, (_, i) => ({
+    eventID: `e${i}`,
+    dynamodb: { SequenceNumber: String(100 + i), ApproximateCreationDateTime: NOW / 1000 - ageSeconds },
+  }));
 const seqs = (batch: DynamoDBRecord[]) => batch.map((r) => r.dynamodb!.SequenceNumber!);
 
 /** A recording fake of Lambda's side: each invocation is answered by `answer`. */
@@ -19,7 +22,8 @@ function harness(answer: (batch: DynamoDBRecord[], call: number) => InvokeOutcom
       return answer(batch, invocations.length);
     },
     checkpoint: async (s: string) => void checkpoints.push(s),
-    deadLetter: async (batch: DynamoDBRecord[], condition: FailureCondition, invokeCount: number) => void deadLetters.push({ seqs: seqs(batch), condition, invokeCount }),
+    deadLetter: async (batch: DynamoDBRecord[], condition: FailureCondition, invokeCount: number) =>
+      void deadLetters.push({ seqs: seqs(batch), condition, invokeCount }),
     log: () => undefined,
     delay: async () => undefined,
     now: () => NOW,
@@ -27,8 +31,16 @@ function harness(answer: (batch: DynamoDBRecord[], call: number) => InvokeOutcom
   return { hooks, invocations, checkpoints, deadLetters };
 }
 
-const settings = { reportBatchItemFailures: true, bisectBatchOnFunctionError: false, maximumRetryAttempts: 2, maximumRecordAgeInSeconds: -1 };
-const failAt = (sequenceNumber: string): InvokeOutcome => ({ ok: true, response: { batchItemFailures: [{ itemIdentifier: sequenceNumber }] } });
+const settings = {
+  reportBatchItemFailures: true,
+  bisectBatchOnFunctionError: false,
+  maximumRetryAttempts: 2,
+  maximumRecordAgeInSeconds: -1,
+};
+const failAt = (sequenceNumber: string): InvokeOutcome => ({
+  ok: true,
+  response: { batchItemFailures: [{ itemIdentifier: sequenceNumber }] },
+});
 
 describe('driveBatch', () => {
   it('checkpoints the last record of a successful batch', async () => {
@@ -39,9 +51,16 @@ describe('driveBatch', () => {
   });
 
   it('retries from the lowest failed record, checkpointing the records before it', async () => {
-    const h = harness((batch, call) => (call === 1 ? { ok: true, response: { batchItemFailures: [{ itemIdentifier: '103' }, { itemIdentifier: '101' }] } } : { ok: true, response: {} }));
+    const h = harness((batch, call) =>
+      call === 1
+        ? { ok: true, response: { batchItemFailures: [{ itemIdentifier: '103' }, { itemIdentifier: '101' }] } }
+        : { ok: true, response: {} },
+    );
     await driveBatch(records(4), settings, h.hooks);
-    expect(h.invocations).toEqual([['100', '101', '102', '103'], ['101', '102', '103']]);
+    expect(h.invocations).toEqual([
+      ['100', '101', '102', '103'],
+      ['101', '102', '103'],
+    ]);
     expect(h.checkpoints).toEqual(['100', '103']);
   });
 
@@ -71,15 +90,7 @@ describe('driveBatch', () => {
     const poison = '102';
     const h = harness((batch) => (seqs(batch).includes(poison) ? { ok: false, error: 'boom' } : { ok: true, response: {} }));
     await driveBatch(records(4), { ...settings, bisectBatchOnFunctionError: true }, h.hooks);
-    expect(h.invocations).toEqual([
-      ['100', '101', '102', '103'],
-      ['100', '101'],
-      ['102', '103'],
-      ['102'],
-      ['102'],
-      ['102'],
-      ['103'],
-    ]);
+    expect(h.invocations).toEqual([['100', '101', '102', '103'], ['100', '101'], ['102', '103'], ['102'], ['102'], ['102'], ['103']]);
     expect(h.deadLetters).toEqual([{ seqs: [poison], condition: 'RetryAttemptsExhausted', invokeCount: 3 }]);
     expect(h.checkpoints).toEqual(['101', '102', '103']);
   });
@@ -87,7 +98,11 @@ describe('driveBatch', () => {
   it('retries a whole batch on a function error without bisect', async () => {
     const h = harness((_, call) => (call < 3 ? { ok: false, error: 'flaky' } : { ok: true, response: {} }));
     await driveBatch(records(2), settings, h.hooks);
-    expect(h.invocations).toEqual([['100', '101'], ['100', '101'], ['100', '101']]);
+    expect(h.invocations).toEqual([
+      ['100', '101'],
+      ['100', '101'],
+      ['100', '101'],
+    ]);
     expect(h.deadLetters).toEqual([]);
     expect(h.checkpoints).toEqual(['101']);
   });

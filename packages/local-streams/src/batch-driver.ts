@@ -19,7 +19,10 @@ export interface BatchDriverHooks {
   now(): number;
 }
 
-type Settings = Pick<StreamMapping, 'reportBatchItemFailures' | 'bisectBatchOnFunctionError' | 'maximumRetryAttempts' | 'maximumRecordAgeInSeconds'>;
+type Settings = Pick<
+  StreamMapping,
+  'reportBatchItemFailures' | 'bisectBatchOnFunctionError' | 'maximumRetryAttempts' | 'maximumRecordAgeInSeconds'
+>;
 
 const seq = (record: DynamoDBRecord) => record.dynamodb!.SequenceNumber!;
 const range = (records: DynamoDBRecord[]) => (records.length === 1 ? seq(records[0]!) : `${seq(records[0]!)}..${seq(records.at(-1)!)}`);
@@ -50,7 +53,9 @@ export async function driveBatch(records: DynamoDBRecord[], settings: Settings, 
       const expired = batch.filter((record) => (record.dynamodb?.ApproximateCreationDateTime ?? Infinity) < oldest);
       if (expired.length > 0) {
         await hooks.deadLetter(expired, 'RecordAgeExceeded', attempts);
-        hooks.log(`${expired.length} records older than ${settings.maximumRecordAgeInSeconds} s (${range(expired)}): sent to the on-failure destination`);
+        hooks.log(
+          `${expired.length} records older than ${settings.maximumRecordAgeInSeconds} s (${range(expired)}): sent to the on-failure destination`,
+        );
         batch = batch.filter((record) => !expired.includes(record));
         if (batch.length === 0) return hooks.checkpoint(seq(expired.at(-1)!));
       }
@@ -72,10 +77,14 @@ export async function driveBatch(records: DynamoDBRecord[], settings: Settings, 
       const remaining = batch.slice(failedAt);
       if (settings.maximumRetryAttempts >= 0 && attempts > settings.maximumRetryAttempts) {
         await hooks.deadLetter(remaining, 'RetryAttemptsExhausted', attempts);
-        hooks.log(`${batch.length} records ${range(batch)}: failed at ${seq(remaining[0]!)} after ${attempts} attempts: ${remaining.length} sent to the on-failure destination`);
+        hooks.log(
+          `${batch.length} records ${range(batch)}: failed at ${seq(remaining[0]!)} after ${attempts} attempts: ${remaining.length} sent to the on-failure destination`,
+        );
         return hooks.checkpoint(seq(remaining.at(-1)!));
       }
-      hooks.log(`${batch.length} records ${range(batch)}: partial failure at ${seq(remaining[0]!)} in ${took}, retrying ${remaining.length} (attempt ${attempts + 1})`);
+      hooks.log(
+        `${batch.length} records ${range(batch)}: partial failure at ${seq(remaining[0]!)} in ${took}, retrying ${remaining.length} (attempt ${attempts + 1})`,
+      );
       batch = remaining;
       await hooks.delay(attempts);
       continue;
@@ -92,7 +101,9 @@ export async function driveBatch(records: DynamoDBRecord[], settings: Settings, 
     }
     if (settings.maximumRetryAttempts >= 0 && attempts > settings.maximumRetryAttempts) {
       await hooks.deadLetter(batch, 'RetryAttemptsExhausted', attempts, 'Unhandled');
-      hooks.log(`${batch.length} records ${range(batch)}: function error (${outcome.error}) after ${attempts} attempts: sent to the on-failure destination`);
+      hooks.log(
+        `${batch.length} records ${range(batch)}: function error (${outcome.error}) after ${attempts} attempts: sent to the on-failure destination`,
+      );
       return hooks.checkpoint(seq(batch.at(-1)!));
     }
     hooks.log(`${batch.length} records ${range(batch)}: function error (${outcome.error}) in ${took}, retrying (attempt ${attempts + 1})`);

@@ -45,7 +45,11 @@ export function failurePayload(input: {
       condition: input.condition,
       approximateInvokeCount: input.invokeCount,
     },
-    responseContext: { statusCode: 200, executedVersion: '$LATEST', ...(input.functionError ? { functionError: input.functionError } : {}) },
+    responseContext: {
+      statusCode: 200,
+      executedVersion: '$LATEST',
+      ...(input.functionError ? { functionError: input.functionError } : {}),
+    },
     version: '1.0',
     timestamp: new Date().toISOString(),
     DDBStreamBatchInfo: {

@@ -31,7 +31,9 @@ function matchesRule(rule: Matcher, value: unknown): boolean {
       const terms = operand as unknown[];
       for (let i = 0; i < terms.length; i += 2) {
         const bound = terms[i + 1] as number;
-        const ok = { '=': number === bound, '<': number < bound, '<=': number <= bound, '>': number > bound, '>=': number >= bound }[terms[i] as string];
+        const ok = { '=': number === bound, '<': number < bound, '<=': number <= bound, '>': number > bound, '>=': number >= bound }[
+          terms[i] as string
+        ];
         if (!ok) return false;
       }
       return true;

@@ -41,7 +41,8 @@ export function mappingsFromConfig(config: Json): StreamMapping[] {
       if (!stream) continue;
       const settings = typeof stream === 'string' ? { arn: stream } : stream;
       if (settings.type && settings.type !== 'dynamodb') continue;
-      if (typeof settings.arn !== 'string') throw new Error(`${functionName}: the stream arn must resolve to a string for this stage, got ${JSON.stringify(settings.arn)}`);
+      if (typeof settings.arn !== 'string')
+        throw new Error(`${functionName}: the stream arn must resolve to a string for this stage, got ${JSON.stringify(settings.arn)}`);
       const handler = String(fn.handler);
       const dot = handler.lastIndexOf('.');
       mappings.push({
@@ -65,7 +66,10 @@ export function mappingsFromConfig(config: Json): StreamMapping[] {
 }
 
 /** Runs `sls print` in the service folder for `stage` and returns its stream mappings. */
-export async function loadStreamMappings(serviceDir: string, options: { stage: string; slsBin: string; env?: NodeJS.ProcessEnv }): Promise<StreamMapping[]> {
+export async function loadStreamMappings(
+  serviceDir: string,
+  options: { stage: string; slsBin: string; env?: NodeJS.ProcessEnv },
+): Promise<StreamMapping[]> {
   const { stdout } = await promisify(execFile)(options.slsBin, ['print', '--stage', options.stage, '--format', 'json'], {
     cwd: serviceDir,
     env: { ...process.env, ...options.env, SLS_TELEMETRY_DISABLED: '1' },

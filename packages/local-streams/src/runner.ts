@@ -60,10 +60,12 @@ function lambdaContext(functionName: string): Context {
 
 /** Imports the handler with the function's environment in place, as Lambda's init does. */
 async function importInvoker(serviceDir: string, mapping: StreamMapping): Promise<Invoker> {
-  for (const [name, value] of Object.entries(mapping.environment)) if (value !== '' || process.env[name] === undefined) process.env[name] = value;
+  for (const [name, value] of Object.entries(mapping.environment))
+    if (value !== '' || process.env[name] === undefined) process.env[name] = value;
   const module = (await import(pathToFileURL(handlerModulePath(serviceDir, mapping)).href)) as Record<string, unknown>;
   const handler = module[mapping.handler.exportName];
-  if (typeof handler !== 'function') throw new Error(`${mapping.functionName}: ${mapping.handler.file} exports no function ${mapping.handler.exportName}`);
+  if (typeof handler !== 'function')
+    throw new Error(`${mapping.functionName}: ${mapping.handler.file} exports no function ${mapping.handler.exportName}`);
   return (event) => (handler as (e: unknown, c: Context) => Promise<unknown>)(event, lambdaContext(mapping.functionName));
 }
 
@@ -72,7 +74,8 @@ async function resolveStreamArn(arn: string, dynamodb: DynamoDBClient): Promise<
   const latest = /^arn:[^:]+:dynamodb:[^:]*:[^:]*:table\/([^/]+)\/stream\/latest$/.exec(arn);
   if (!latest) return arn;
   const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: latest[1] }));
-  if (!Table?.LatestStreamArn || Table.StreamSpecification?.StreamEnabled === false) throw new Error(`table ${latest[1]} has no stream enabled`);
+  if (!Table?.LatestStreamArn || Table.StreamSpecification?.StreamEnabled === false)
+    throw new Error(`table ${latest[1]} has no stream enabled`);
   return Table.LatestStreamArn;
 }
 
@@ -137,12 +140,23 @@ export async function startStreamRunner(options: StreamRunnerOptions): Promise<S
               },
               checkpoint: (sequenceNumber) => checkpoints.set(key, shardId, sequenceNumber),
               deadLetter: async (records, condition, invokeCount, functionError) => {
-                const payload = failurePayload({ functionName: mapping.functionName, region, condition, invokeCount, functionError, shardId, streamArn, records });
+                const payload = failurePayload({
+                  functionName: mapping.functionName,
+                  region,
+                  condition,
+                  invokeCount,
+                  functionError,
+                  shardId,
+                  streamArn,
+                  records,
+                });
                 const where = failuresDir ? await writeFailure(failuresDir, payload) : '(not kept: no state folder)';
                 log(`${label} on-failure destination: ${where}`);
               },
-              log: (line) => log(`${label} ${line}${all.length > delivered.length ? ` (${all.length - delivered.length} filtered out)` : ''}`),
-              delay: (attempt) => new Promise((resolve) => setTimeout(resolve, options.retryDelayMs?.(attempt) ?? Math.min(100 * 2 ** attempt, 2_000))),
+              log: (line) =>
+                log(`${label} ${line}${all.length > delivered.length ? ` (${all.length - delivered.length} filtered out)` : ''}`),
+              delay: (attempt) =>
+                new Promise((resolve) => setTimeout(resolve, options.retryDelayMs?.(attempt) ?? Math.min(100 * 2 ** attempt, 2_000))),
               now: () => Date.now(),
             });
           } else {
@@ -173,7 +187,9 @@ export async function startStreamRunner(options: StreamRunnerOptions): Promise<S
       }
     };
     readers.push(discover());
-    log(`[${mapping.functionName}] reading ${streamArn} (batch ${mapping.batchSize}, window ${mapping.batchWindowSeconds} s, from ${mapping.startingPosition}${mapping.filterPatterns.length ? `, ${mapping.filterPatterns.length} filter patterns` : ''})`);
+    log(
+      `[${mapping.functionName}] reading ${streamArn} (batch ${mapping.batchSize}, window ${mapping.batchWindowSeconds} s, from ${mapping.startingPosition}${mapping.filterPatterns.length ? `, ${mapping.filterPatterns.length} filter patterns` : ''})`,
+    );
   }
 
   return {

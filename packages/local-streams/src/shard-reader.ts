@@ -1,8 +1,7 @@
 // Reads one shard as Lambda's poller does: from the checkpoint (or the starting position),
 // gathering up to batchSize records or until the batching window closes, and hands each
 // batch on; it follows the shard until it closes.
-import type {
-  DynamoDBStreamsClient} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import {
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -38,13 +37,20 @@ export async function readShard(o: ShardReaderOptions): Promise<'closed' | 'stop
     const type: ShardIteratorType = after ? 'AFTER_SEQUENCE_NUMBER' : o.startingPosition;
     try {
       const out = await o.client.send(
-        new GetShardIteratorCommand({ StreamArn: o.streamArn, ShardId: o.shardId, ShardIteratorType: type, ...(after ? { SequenceNumber: after } : {}) }),
+        new GetShardIteratorCommand({
+          StreamArn: o.streamArn,
+          ShardId: o.shardId,
+          ShardIteratorType: type,
+          ...(after ? { SequenceNumber: after } : {}),
+        }),
       );
       return out.ShardIterator;
     } catch (error) {
       // The checkpoint fell out of the stream's retention: carry on from the oldest record.
       if ((error as Error).name === 'TrimmedDataAccessException') {
-        const out = await o.client.send(new GetShardIteratorCommand({ StreamArn: o.streamArn, ShardId: o.shardId, ShardIteratorType: 'TRIM_HORIZON' }));
+        const out = await o.client.send(
+          new GetShardIteratorCommand({ StreamArn: o.streamArn, ShardId: o.shardId, ShardIteratorType: 'TRIM_HORIZON' }),
+        );
         return out.ShardIterator;
       }
       throw error;
@@ -55,7 +61,9 @@ export async function readShard(o: ShardReaderOptions): Promise<'closed' | 'stop
     try {
       iterator ??= await newIterator();
       if (!iterator) return 'closed';
-      const out = await o.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(1000, o.batchSize - pending.length || 1) }));
+      const out = await o.client.send(
+        new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(1000, o.batchSize - pending.length || 1) }),
+      );
       const records = out.Records ?? [];
       if (records.length > 0 && pending.length === 0) windowStart = Date.now();
       pending.push(...records);

@@ -19,7 +19,11 @@ beforeAll(async () => {
   const tables = await readTableDefinitions(new URL('../../../serverless.yml', import.meta.url), { stage: 'local' });
   tableName = tables[0]!.tableName;
   db = await startLocalDynamoDB({ port: 0, tables });
-  client = new DynamoDBClient({ endpoint: db.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  client = new DynamoDBClient({
+    endpoint: db.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
 });
 afterAll(async () => {
   client.destroy();
@@ -108,7 +112,11 @@ describe('local event-source mapping', () => {
     expect(batches.every((b) => b.length <= 3)).toBe(true);
     expect(sks(batches.flat())).toEqual(Array.from({ length: 7 }, (_, i) => `item-${i}`));
     const record = batches[0]![0]!;
-    expect(record).toMatchObject({ eventName: 'INSERT', eventSource: 'aws:dynamodb', eventSourceARN: expect.stringMatching(/:table\/.+\/stream\//) });
+    expect(record).toMatchObject({
+      eventName: 'INSERT',
+      eventSource: 'aws:dynamodb',
+      eventSourceARN: expect.stringMatching(/:table\/.+\/stream\//),
+    });
     expect(typeof record.dynamodb!.ApproximateCreationDateTime).toBe('number');
     expect(record.dynamodb!.NewImage).toEqual({ pk: { S: s.pk }, sk: { S: 'item-0' } });
   });
@@ -139,7 +147,10 @@ describe('local event-source mapping', () => {
     await s.put('a', { kind: 'keep' });
     await s.put('b', { kind: 'drop' });
     await s.put('c', { kind: 'keep' });
-    await start({ filterPatterns: [{ dynamodb: { Keys: { pk: { S: [s.pk] } }, NewImage: { kind: { S: ['keep'] } } } }] }, (records) => void seen.push(...sks(records)));
+    await start(
+      { filterPatterns: [{ dynamodb: { Keys: { pk: { S: [s.pk] } }, NewImage: { kind: { S: ['keep'] } } } }] },
+      (records) => void seen.push(...sks(records)),
+    );
     await eventually(() => seen.length === 2);
     expect(seen).toEqual(['a', 'c']);
   });
@@ -181,7 +192,11 @@ describe('local event-source mapping', () => {
     const payload = JSON.parse(await readFile(join(dir, file!), 'utf8'));
     expect(payload).toMatchObject({
       version: '1.0',
-      requestContext: { condition: 'RetryAttemptsExhausted', approximateInvokeCount: 3, functionArn: expect.stringContaining(':function:fn') },
+      requestContext: {
+        condition: 'RetryAttemptsExhausted',
+        approximateInvokeCount: 3,
+        functionArn: expect.stringContaining(':function:fn'),
+      },
       responseContext: { functionError: 'Unhandled' },
       DDBStreamBatchInfo: { batchSize: 1, streamArn: runner!.streams.fn },
     });

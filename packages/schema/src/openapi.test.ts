@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument, matchRoute, PROBLEM_TYPES, problemsOf, routeOf, ROUTES, toValidationIssues, type RouteDefinition } from './index.js';
+import {
+  buildOpenApiDocument,
+  matchRoute,
+  PROBLEM_TYPES,
+  problemsOf,
+  routeOf,
+  ROUTES,
+  toValidationIssues,
+  type RouteDefinition,
+} from './index.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an OpenAPI document
 const document = buildOpenApiDocument() as Json;
@@ -51,9 +60,13 @@ describe('the OpenAPI document', () => {
     const getTask = operations.find((o) => o.operation.operationId === 'getTask')!.operation;
 
     // Assess
-    expect(Object.keys(createProject.responses['201'].headers)).toEqual(expect.arrayContaining(['Location', 'ETag', 'Idempotent-Replayed']));
+    expect(Object.keys(createProject.responses['201'].headers)).toEqual(
+      expect.arrayContaining(['Location', 'ETag', 'Idempotent-Replayed']),
+    );
     expect(createProject.responses['409'].headers['Retry-After']).toBeDefined();
-    expect(createProject.responses['422'].content['application/problem+json'].schema.properties.type.enum).toEqual(['/problems/idempotency-key-reused']);
+    expect(createProject.responses['422'].content['application/problem+json'].schema.properties.type.enum).toEqual([
+      '/problems/idempotency-key-reused',
+    ]);
     expect(createProject.responses['503'].headers['Retry-After']).toBeDefined();
     expect(createProject.responses['401'].headers['WWW-Authenticate']).toBeDefined();
     expect(getTask.responses['304'].headers.ETag).toBeDefined();
@@ -66,7 +79,9 @@ describe('the OpenAPI document', () => {
 
     // Assess
     expect(listActivity.path).toBe('/projects/{projectId}/activity');
-    expect(listActivity.operation.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ActivityEntryPage' });
+    expect(listActivity.operation.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/ActivityEntryPage',
+    });
     expect(document.components.schemas.ActivityEntryPage.properties.items.items).toEqual({ $ref: '#/components/schemas/ActivityEntry' });
   });
 });
@@ -83,7 +98,10 @@ describe('routes', () => {
 describe('validation issues', () => {
   it('never echo a huge property name into a pointer', () => {
     // Act
-    const issues = toValidationIssues([{ keyword: 'additionalProperties', instancePath: '', schemaPath: '#', params: { additionalProperty: 'k'.repeat(5_000) } }], 'query');
+    const issues = toValidationIssues(
+      [{ keyword: 'additionalProperties', instancePath: '', schemaPath: '#', params: { additionalProperty: 'k'.repeat(5_000) } }],
+      'query',
+    );
 
     // Assess
     expect(issues).toEqual([{ pointer: '/query', message: 'has an unrecognised property with a name over 200 characters' }]);

@@ -55,10 +55,34 @@ const idParameter = (name: string, what: string): Json => ({
 const parameters = (): Record<string, Json> => ({
   projectId: idParameter('projectId', 'project'),
   taskId: idParameter('taskId', 'task'),
-  asset: { name: 'asset', in: 'path', required: true, description: 'A file of the reference page.', schema: { type: 'string', maxLength: 64 } },
-  limit: { name: 'limit', in: 'query', required: false, description: 'Page size, 1 to 100 (default 20).', schema: ListQuerySchema.properties.limit },
-  cursor: { name: 'cursor', in: 'query', required: false, description: '`nextCursor` of the previous page, unchanged.', schema: ListQuerySchema.properties.cursor },
-  status: { name: 'status', in: 'query', required: false, description: 'Only tasks with this status.', schema: ListQuerySchema.properties.status },
+  asset: {
+    name: 'asset',
+    in: 'path',
+    required: true,
+    description: 'A file of the reference page.',
+    schema: { type: 'string', maxLength: 64 },
+  },
+  limit: {
+    name: 'limit',
+    in: 'query',
+    required: false,
+    description: 'Page size, 1 to 100 (default 20).',
+    schema: ListQuerySchema.properties.limit,
+  },
+  cursor: {
+    name: 'cursor',
+    in: 'query',
+    required: false,
+    description: '`nextCursor` of the previous page, unchanged.',
+    schema: ListQuerySchema.properties.cursor,
+  },
+  status: {
+    name: 'status',
+    in: 'query',
+    required: false,
+    description: 'Only tasks with this status.',
+    schema: ListQuerySchema.properties.status,
+  },
   'If-Match': {
     name: 'If-Match',
     in: 'header',
@@ -88,9 +112,20 @@ const parameters = (): Record<string, Json> => ({
 
 /** Response headers; all but Idempotent-Replayed are always sent where a response lists them. */
 const HEADERS: Record<string, Json> = {
-  ETag: { description: 'The strong entity tag of this version of the resource.', required: true, schema: { type: 'string', pattern: ETAG_PATTERN } },
-  Location: { description: 'The path of the new resource.', required: true, schema: { type: 'string', format: 'uri-reference', maxLength: 2048 } },
-  'Idempotent-Replayed': { description: 'Present when this is the stored response to an earlier request with the same `Idempotency-Key`.', schema: { type: 'string', enum: ['true'] } },
+  ETag: {
+    description: 'The strong entity tag of this version of the resource.',
+    required: true,
+    schema: { type: 'string', pattern: ETAG_PATTERN },
+  },
+  Location: {
+    description: 'The path of the new resource.',
+    required: true,
+    schema: { type: 'string', format: 'uri-reference', maxLength: 2048 },
+  },
+  'Idempotent-Replayed': {
+    description: 'Present when this is the stored response to an earlier request with the same `Idempotency-Key`.',
+    schema: { type: 'string', enum: ['true'] },
+  },
   'Retry-After': { description: 'Seconds to wait before retrying.', required: true, schema: { type: 'string', pattern: '^[0-9]{1,5}$' } },
   'WWW-Authenticate': { description: 'The bearer challenge (RFC 6750).', required: true, schema: { type: 'string', pattern: '^Bearer' } },
   'X-Content-Type-Options': { description: 'Always `nosniff`.', required: true, schema: { type: 'string', enum: ['nosniff'] } },
@@ -98,7 +133,10 @@ const HEADERS: Record<string, Json> = {
 };
 
 /** Headers every response carries. */
-const always = (): Json => ({ 'X-Content-Type-Options': ref('headers', 'X-Content-Type-Options'), 'Cache-Control': ref('headers', 'Cache-Control') });
+const always = (): Json => ({
+  'X-Content-Type-Options': ref('headers', 'X-Content-Type-Options'),
+  'Cache-Control': ref('headers', 'Cache-Control'),
+});
 const header = (name: string) => ({ [name]: ref('headers', name) });
 
 function successResponse(response: SuccessResponse): Json {
@@ -107,7 +145,9 @@ function successResponse(response: SuccessResponse): Json {
   const result: Json = { description: response.description, headers };
   const body = response.body;
   if (body && 'freeForm' in body) {
-    result.content = Object.fromEntries(body.mediaTypes.map((type) => [type, { schema: type === 'application/json' ? { type: 'object' } : { type: 'string' } }]));
+    result.content = Object.fromEntries(
+      body.mediaTypes.map((type) => [type, { schema: type === 'application/json' ? { type: 'object' } : { type: 'string' } }]),
+    );
   } else if (body) {
     result.content = { 'application/json': { schema: ref('schemas', body.page ? `${body.schema}Page` : body.schema) } };
   }

@@ -65,40 +65,87 @@ describe('request body validators', () => {
 
   it.each([
     ['missing name', validateProjectCreate, {}, [{ pointer: '/body/name', message: 'is required' }]],
-    ['empty name', validateProjectCreate, { name: '' }, [
-      { pointer: '/body/name', message: 'must NOT have fewer than 1 characters' },
-      { pointer: '/body/name', message: 'must contain a non-whitespace character' },
-    ]],
-    ['blank name', validateProjectCreate, { name: ' \t\n' }, [{ pointer: '/body/name', message: 'must contain a non-whitespace character' }]],
-    ['long name', validateProjectCreate, { name: 'n'.repeat(201) }, [{ pointer: '/body/name', message: 'must NOT have more than 200 characters' }]],
-    ['long description', validateProjectCreate, { name: 'n', description: 'd'.repeat(2001) }, [
-      { pointer: '/body/description', message: 'must NOT have more than 2000 characters' },
-    ]],
+    [
+      'empty name',
+      validateProjectCreate,
+      { name: '' },
+      [
+        { pointer: '/body/name', message: 'must NOT have fewer than 1 characters' },
+        { pointer: '/body/name', message: 'must contain a non-whitespace character' },
+      ],
+    ],
+    [
+      'blank name',
+      validateProjectCreate,
+      { name: ' \t\n' },
+      [{ pointer: '/body/name', message: 'must contain a non-whitespace character' }],
+    ],
+    [
+      'long name',
+      validateProjectCreate,
+      { name: 'n'.repeat(201) },
+      [{ pointer: '/body/name', message: 'must NOT have more than 200 characters' }],
+    ],
+    [
+      'long description',
+      validateProjectCreate,
+      { name: 'n', description: 'd'.repeat(2001) },
+      [{ pointer: '/body/description', message: 'must NOT have more than 2000 characters' }],
+    ],
     ['numeric name', validateProjectCreate, { name: 42 }, [{ pointer: '/body/name', message: 'must be string' }]],
-    ['null description on create', validateProjectCreate, { name: 'n', description: null }, [
-      { pointer: '/body/description', message: 'must be string' },
-    ]],
+    [
+      'null description on create',
+      validateProjectCreate,
+      { name: 'n', description: null },
+      [{ pointer: '/body/description', message: 'must be string' }],
+    ],
     ['null name on update', validateProjectUpdate, { name: null }, [{ pointer: '/body/name', message: 'must be string' }]],
     ['empty update', validateProjectUpdate, {}, [{ pointer: '/body', message: 'must have at least one property' }]],
     ['array body', validateProjectCreate, [], [{ pointer: '/body', message: 'must be object' }]],
     ['null body', validateTaskCreate, null, [{ pointer: '/body', message: 'must be object' }]],
-    ['bad status', validateTaskCreate, { title: 't', status: 'closed' }, [
-      { pointer: '/body/status', message: 'must be equal to one of the allowed values: open, in_progress, done' },
-    ]],
-    ['null status on update', validateTaskUpdate, { status: null }, [
-      { pointer: '/body/status', message: 'must be string' },
-      { pointer: '/body/status', message: 'must be equal to one of the allowed values: open, in_progress, done' },
-    ]],
+    [
+      'bad status',
+      validateTaskCreate,
+      { title: 't', status: 'closed' },
+      [{ pointer: '/body/status', message: 'must be equal to one of the allowed values: open, in_progress, done' }],
+    ],
+    [
+      'null status on update',
+      validateTaskUpdate,
+      { status: null },
+      [
+        { pointer: '/body/status', message: 'must be string' },
+        { pointer: '/body/status', message: 'must be equal to one of the allowed values: open, in_progress, done' },
+      ],
+    ],
     ['null title on update', validateTaskUpdate, { title: null }, [{ pointer: '/body/title', message: 'must be string' }]],
-    ['null dueDate on create', validateTaskCreate, { title: 't', dueDate: null }, [{ pointer: '/body/dueDate', message: 'must be string' }]],
-    ['impossible date', validateTaskCreate, { title: 't', dueDate: '2026-02-30' }, [
-      { pointer: '/body/dueDate', message: 'must match format "date"' },
-    ]],
-    ['date-time as dueDate', validateTaskUpdate, { dueDate: '2026-03-01T00:00:00Z' }, [
-      { pointer: '/body/dueDate', message: 'must NOT have more than 10 characters' },
-      { pointer: '/body/dueDate', message: 'must match format "date"' },
-    ]],
-    ['non-leap 29 February', validateTaskUpdate, { dueDate: '2027-02-29' }, [{ pointer: '/body/dueDate', message: 'must match format "date"' }]],
+    [
+      'null dueDate on create',
+      validateTaskCreate,
+      { title: 't', dueDate: null },
+      [{ pointer: '/body/dueDate', message: 'must be string' }],
+    ],
+    [
+      'impossible date',
+      validateTaskCreate,
+      { title: 't', dueDate: '2026-02-30' },
+      [{ pointer: '/body/dueDate', message: 'must match format "date"' }],
+    ],
+    [
+      'date-time as dueDate',
+      validateTaskUpdate,
+      { dueDate: '2026-03-01T00:00:00Z' },
+      [
+        { pointer: '/body/dueDate', message: 'must NOT have more than 10 characters' },
+        { pointer: '/body/dueDate', message: 'must match format "date"' },
+      ],
+    ],
+    [
+      'non-leap 29 February',
+      validateTaskUpdate,
+      { dueDate: '2027-02-29' },
+      [{ pointer: '/body/dueDate', message: 'must match format "date"' }],
+    ],
   ] as const)('rejects %s', (_name, validate, input, expected) => {
     // Act
     const result = validate(input);
@@ -251,7 +298,10 @@ describe('parseListQuery', () => {
     [{ limit: undefined, cursor: undefined }, { limit: 20 }],
     [{ limit: '1' }, { limit: 1 }],
     [{ limit: '100' }, { limit: 100 }],
-    [{ limit: '42', cursor: 'eyJrIjoiMSJ9_-', status: 'done' }, { limit: 42, cursor: 'eyJrIjoiMSJ9_-', status: 'done' }],
+    [
+      { limit: '42', cursor: 'eyJrIjoiMSJ9_-', status: 'done' },
+      { limit: 42, cursor: 'eyJrIjoiMSJ9_-', status: 'done' },
+    ],
   ] as const)('parses %j', (query, expected) => {
     // Act
     const result = parseListQuery(query, { allowStatus: true });
@@ -260,16 +310,13 @@ describe('parseListQuery', () => {
     expect(result).toEqual({ ok: true, value: expected });
   });
 
-  it.each(['0', '101', '1.5', 'abc', '', ' 5', '5 ', '1e2', '-1', '+5', '05', '0x10', '1000'])(
-    'rejects limit %j',
-    (limit) => {
-      // Act
-      const result = parseListQuery({ limit }, { allowStatus: true });
+  it.each(['0', '101', '1.5', 'abc', '', ' 5', '5 ', '1e2', '-1', '+5', '05', '0x10', '1000'])('rejects limit %j', (limit) => {
+    // Act
+    const result = parseListQuery({ limit }, { allowStatus: true });
 
-      // Assess
-      expect(result).toEqual({ ok: false, errors: [{ pointer: '/query/limit', message: 'must be an integer from 1 to 100' }] });
-    },
-  );
+    // Assess
+    expect(result).toEqual({ ok: false, errors: [{ pointer: '/query/limit', message: 'must be an integer from 1 to 100' }] });
+  });
 
   it.each([
     ['', 'must NOT have fewer than 1 characters'],

@@ -20,17 +20,7 @@ import {
   PROJECT_READ_ONLY_FIELDS,
   TASK_READ_ONLY_FIELDS,
 } from './schemas.js';
-import type {
-  ListQuery,
-  Problem,
-  Project,
-  ProjectCreate,
-  ProjectUpdate,
-  Task,
-  TaskCreate,
-  TaskStatus,
-  TaskUpdate,
-} from './types.js';
+import type { ListQuery, Problem, Project, ProjectCreate, ProjectUpdate, Task, TaskCreate, TaskStatus, TaskUpdate } from './types.js';
 
 export type ValidationIssue = { pointer: string; message: string };
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: ValidationIssue[] };
@@ -106,7 +96,10 @@ function toIssue(error: ErrorObject, pointer: string, readOnlyFields: readonly s
     case 'pattern':
       return { pointer, message: PATTERN_MESSAGES[String(params.pattern)] ?? 'must match the required pattern' };
     case 'minProperties':
-      return { pointer, message: params.limit === 1 ? 'must have at least one property' : `must have at least ${String(params.limit)} properties` };
+      return {
+        pointer,
+        message: params.limit === 1 ? 'must have at least one property' : `must have at least ${String(params.limit)} properties`,
+      };
     default:
       return { pointer, message: error.message ?? 'is invalid' };
   }

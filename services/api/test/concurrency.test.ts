@@ -27,7 +27,18 @@ beforeAll(async () => {
 afterAll(async () => db.stop());
 
 const storedProject = async (tenant: string, id: string) =>
-  (await getDocumentClient().send(new GetCommand({ TableName: db.tableName, Key: { pk: composeKey(projectEntity.keys.pk, { tenantId: `tenant:${tenant}` }), sk: composeKey(projectEntity.keys.sk, { projectId: id }) }, ConsistentRead: true }))).Item;
+  (
+    await getDocumentClient().send(
+      new GetCommand({
+        TableName: db.tableName,
+        Key: {
+          pk: composeKey(projectEntity.keys.pk, { tenantId: `tenant:${tenant}` }),
+          sk: composeKey(projectEntity.keys.sk, { projectId: id }),
+        },
+        ConsistentRead: true,
+      }),
+    )
+  ).Item;
 
 describe('concurrent invocations in one process', () => {
   it('stamp each item with the id of the request that wrote it', async () => {
@@ -84,7 +95,8 @@ describe('concurrent invocations in one process', () => {
       expect(logged.sort((a, b) => a.correlation_id.localeCompare(b.correlation_id))).toEqual(
         expected.sort((a, b) => a.correlation_id.localeCompare(b.correlation_id)),
       );
-      for (const entry of entries) expect(entry).toMatchObject({ level: 'ERROR', message: 'request failed', function_name: 'listProjects', route: 'GET /projects' });
+      for (const entry of entries)
+        expect(entry).toMatchObject({ level: 'ERROR', message: 'request failed', function_name: 'listProjects', route: 'GET /projects' });
       expect(JSON.stringify(entries)).not.toMatch(/user-\d|fail-\d/);
     } finally {
       dynamo.restore();

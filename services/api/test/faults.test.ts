@@ -2,12 +2,7 @@
 // the one shared client; every call not faulted goes through to the embedded DynamoDB.
 import { getDocumentClient } from '@app/data';
 import type { LocalDynamoDB } from '@app/local-dynamodb';
-import {
-  InternalServerError,
-  ProvisionedThroughputExceededException,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { InternalServerError, ProvisionedThroughputExceededException, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -37,12 +32,14 @@ afterEach(() => dynamo.restore());
 
 const meta = { $metadata: { httpStatusCode: 400 } };
 const FAULTS = {
-  'provisioned throughput exceeded': () => new ProvisionedThroughputExceededException({ message: 'Rate of requests exceeds the allowed throughput', ...meta }),
+  'provisioned throughput exceeded': () =>
+    new ProvisionedThroughputExceededException({ message: 'Rate of requests exceeds the allowed throughput', ...meta }),
   'request throttled': () => Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', ...meta }),
   'socket timeout': () => Object.assign(new Error('Connection timed out after 1000 ms'), { name: 'TimeoutError' }),
   'connection refused': () => Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' }),
   'internal server error': () => new InternalServerError({ message: 'Internal server error', $metadata: { httpStatusCode: 500 } }),
-  'service unavailable': () => Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }),
+  'service unavailable': () =>
+    Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }),
 };
 
 let tenantCount = 0;
@@ -50,7 +47,11 @@ const freshTenant = () => ({ sub: 'user-1', tenant: `faults-${++tenantCount}-${D
 
 function expectUnavailable(reply: Response) {
   expect(reply.status).toBe(503);
-  expect(reply.headers).toMatchObject({ 'retry-after': '1', 'content-type': 'application/problem+json', 'x-content-type-options': 'nosniff' });
+  expect(reply.headers).toMatchObject({
+    'retry-after': '1',
+    'content-type': 'application/problem+json',
+    'x-content-type-options': 'nosniff',
+  });
   expect(reply.body).toMatchObject({ type: '/problems/service-unavailable', status: 503 });
   expect(JSON.stringify(reply.body)).not.toMatch(/Exception|Throttl|ECONN|timed out|DynamoDB|Rate|\.ts:|\.js:/);
 }
@@ -81,7 +82,10 @@ describe.each(Object.entries(FAULTS))('%s', (_label, fault) => {
 
     // Assess
     expectUnavailable(reply);
-    expect((await invoke(getProject, { method: 'GET', path: 'x', pathParameters: p, claims })).body).toMatchObject({ name: 'Before', version: 1 });
+    expect((await invoke(getProject, { method: 'GET', path: 'x', pathParameters: p, claims })).body).toMatchObject({
+      name: 'Before',
+      version: 1,
+    });
   });
 });
 
@@ -93,22 +97,37 @@ describe('faults on the other calls of a request', () => {
     dynamo.on(TransactWriteCommand).rejectsOnce(FAULTS['socket timeout']());
 
     // Act
-    const reply = await invoke(createTask, { method: 'POST', path: 'x', pathParameters: { projectId: project.id }, body: { title: 'T' }, claims });
+    const reply = await invoke(createTask, {
+      method: 'POST',
+      path: 'x',
+      pathParameters: { projectId: project.id },
+      body: { title: 'T' },
+      claims,
+    });
 
     // Assess
     expectUnavailable(reply);
-    expect((await invoke(listTasks, { method: 'GET', path: 'x', pathParameters: { projectId: project.id }, claims })).body.items).toEqual([]);
+    expect((await invoke(listTasks, { method: 'GET', path: 'x', pathParameters: { projectId: project.id }, claims })).body.items).toEqual(
+      [],
+    );
   });
 
   it('a failed delete leaves the item in place', async () => {
     // Prepare
     const claims = freshTenant();
     const project = (await invoke(createProject, { method: 'POST', path: '/projects', body: { name: 'P' }, claims })).body;
-    const task = (await invoke(createTask, { method: 'POST', path: 'x', pathParameters: { projectId: project.id }, body: { title: 'T' }, claims })).body;
+    const task = (
+      await invoke(createTask, { method: 'POST', path: 'x', pathParameters: { projectId: project.id }, body: { title: 'T' }, claims })
+    ).body;
     dynamo.on(DeleteCommand).rejectsOnce(FAULTS['internal server error']());
 
     // Act
-    const reply = await invoke(deleteTask, { method: 'DELETE', path: 'x', pathParameters: { projectId: project.id, taskId: task.id }, claims });
+    const reply = await invoke(deleteTask, {
+      method: 'DELETE',
+      path: 'x',
+      pathParameters: { projectId: project.id, taskId: task.id },
+      claims,
+    });
 
     // Assess
     expectUnavailable(reply);

@@ -8,7 +8,16 @@
 //   - every DynamoDB expression string is placeholders and keywords only: no input in it.
 import { getDocumentClient } from '@app/data';
 import type { LocalDynamoDB } from '@app/local-dynamodb';
-import { PROBLEM_TYPES, problemsOf, routeOf, validateProblem, validateProject, validateTask, type OperationId, type ProblemKind } from '@app/schema';
+import {
+  PROBLEM_TYPES,
+  problemsOf,
+  routeOf,
+  validateProblem,
+  validateProject,
+  validateTask,
+  type OperationId,
+  type ProblemKind,
+} from '@app/schema';
 import type { MiddlewareStack } from '@smithy/types';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import fc from 'fast-check';
@@ -59,8 +68,15 @@ beforeAll(async () => {
   fixtures.taskId = (await invoke(createTask, { method: 'POST', path: 'x', pathParameters: params, body: { title: 't' } })).body.id;
   await invoke(createTask, { method: 'POST', path: 'x', pathParameters: params, body: { title: 't2' } });
   fixtures.cursor = (await invoke(listProjects, { method: 'GET', path: '/projects', query: { limit: '1' } })).body.nextCursor;
-  fixtures.foreignCursor = (await invoke(listTasks, { method: 'GET', path: 'x', pathParameters: params, query: { limit: '1' } })).body.nextCursor;
-  const foreign = await invoke(createProject, { method: 'POST', path: '/projects', body: { name: 'theirs' }, claims: { sub: 'u', tenant: 'globex' } });
+  fixtures.foreignCursor = (
+    await invoke(listTasks, { method: 'GET', path: 'x', pathParameters: params, query: { limit: '1' } })
+  ).body.nextCursor;
+  const foreign = await invoke(createProject, {
+    method: 'POST',
+    path: '/projects',
+    body: { name: 'theirs' },
+    claims: { sub: 'u', tenant: 'globex' },
+  });
   fixtures.foreignProjectId = foreign.body.id;
 });
 afterAll(async () => {
@@ -71,11 +87,63 @@ afterAll(async () => {
 // ---------------------------------------------------------------- arbitraries
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
 const EDGE_STRINGS = [
-  '', ' ', '\u0000', 'a\u0000b', '\ud800', 'x\udfffy', '\u202eevil', '\u200f\u200e', '\ufeff', '\uffff', '𝒳𝒴', 'e\u0301', '\r\n', '\t',
-  '../../etc/passwd', '..%2f..%2f', '%00', '%', '%zz', '/', '//', '\\', 'TENANT#acme', 'TENANT#tenant%3Aacme#PROJECT#x', 'PROJECT#',
-  '#n0', ':v0', '#n0 = :v0 OR attribute_exists(#n1)', "' OR '1'='1", '" OR ""="', '{"$ne":null}', '$where', '__proto__', 'constructor',
-  'prototype', 'toString', 'hasOwnProperty', 'null', 'undefined', 'true', '-1', '0', '1e309', 'NaN', 'Infinity', '0x10', '<script>alert(1)</script>',
-  '${7*7}', '{{7*7}}', 'a'.repeat(3_000), '🙂'.repeat(600), 'open', 'done', 'in_progress', 'W/"1"', '"1"', '*',
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\ud800',
+  'x\udfffy',
+  '\u202eevil',
+  '\u200f\u200e',
+  '\ufeff',
+  '\uffff',
+  '𝒳𝒴',
+  'e\u0301',
+  '\r\n',
+  '\t',
+  '../../etc/passwd',
+  '..%2f..%2f',
+  '%00',
+  '%',
+  '%zz',
+  '/',
+  '//',
+  '\\',
+  'TENANT#acme',
+  'TENANT#tenant%3Aacme#PROJECT#x',
+  'PROJECT#',
+  '#n0',
+  ':v0',
+  '#n0 = :v0 OR attribute_exists(#n1)',
+  "' OR '1'='1",
+  '" OR ""="',
+  '{"$ne":null}',
+  '$where',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'null',
+  'undefined',
+  'true',
+  '-1',
+  '0',
+  '1e309',
+  'NaN',
+  'Infinity',
+  '0x10',
+  '<script>alert(1)</script>',
+  '${7*7}',
+  '{{7*7}}',
+  'a'.repeat(3_000),
+  '🙂'.repeat(600),
+  'open',
+  'done',
+  'in_progress',
+  'W/"1"',
+  '"1"',
+  '*',
 ];
 const hostileString = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...EDGE_STRINGS) },
@@ -85,7 +153,24 @@ const hostileString = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: fc.oneof(loneSurrogate, fc.constantFrom('a', '\u0000', '"', '\\')), maxLength: 20 }) },
 );
 const hostileKey = fc.oneof(
-  fc.constantFrom('name', 'description', 'title', 'status', 'dueDate', 'id', 'version', 'projectId', 'taskCounts', 'createdAt', 'pk', 'sk', '__proto__', 'constructor', 'prototype', ''),
+  fc.constantFrom(
+    'name',
+    'description',
+    'title',
+    'status',
+    'dueDate',
+    'id',
+    'version',
+    'projectId',
+    'taskCounts',
+    'createdAt',
+    'pk',
+    'sk',
+    '__proto__',
+    'constructor',
+    'prototype',
+    '',
+  ),
   hostileString,
 );
 const jsonValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
@@ -118,10 +203,21 @@ const plausibleBody = fc
     fc.array(fc.tuple(hostileKey, jsonValue), { maxLength: 3 }),
   )
   .map(([known, extra]) => toJson({ __entries: [...known, ...extra] }));
-const validBody = fc.oneof(
-  fc.record({ name: fc.string({ minLength: 1, maxLength: 200 }).filter((s) => /\S/.test(s)), description: fc.string({ maxLength: 50 }) }, { requiredKeys: ['name'] }),
-  fc.record({ title: fc.string({ minLength: 1, maxLength: 200 }).filter((s) => /\S/.test(s)), status: fc.constantFrom('open', 'done', 'in_progress') }, { requiredKeys: ['title'] }),
-).map((body) => JSON.stringify(body));
+const validBody = fc
+  .oneof(
+    fc.record(
+      { name: fc.string({ minLength: 1, maxLength: 200 }).filter((s) => /\S/.test(s)), description: fc.string({ maxLength: 50 }) },
+      { requiredKeys: ['name'] },
+    ),
+    fc.record(
+      {
+        title: fc.string({ minLength: 1, maxLength: 200 }).filter((s) => /\S/.test(s)),
+        status: fc.constantFrom('open', 'done', 'in_progress'),
+      },
+      { requiredKeys: ['title'] },
+    ),
+  )
+  .map((body) => JSON.stringify(body));
 
 const rawBody = fc.oneof(
   { weight: 4, arbitrary: plausibleBody },
@@ -130,26 +226,77 @@ const rawBody = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(plausibleBody, fc.nat()).map(([body, n]) => body.slice(0, n % (body.length + 1))) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 30_000 }).map((n) => '['.repeat(n) + ']'.repeat(n)) },
   { weight: 1, arbitrary: fc.integer({ min: 1, max: 5_000 }).map((n) => '{"name":'.repeat(n) + '"x"' + '}'.repeat(n)) },
-  { weight: 1, arbitrary: fc.integer({ min: 60_000, max: 70_000 }).map((n) => JSON.stringify({ name: 'big', description: 'y'.repeat(n) })) },
-  { weight: 1, arbitrary: fc.integer({ min: 100, max: 4_000 }).map((n) => toJson({ __entries: Array.from({ length: n }, (_, i) => [`k${i}`, i]) })) },
-  { weight: 1, arbitrary: fc.constantFrom('{"name":"\\ud800"}', '{"name":"a\\u0000b"}', '{"name":"x","name":"y"}', '{"__proto__":{"admin":true},"name":"p"}', '{"constructor":{"prototype":{"polluted":1}},"title":"t"}') },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 60_000, max: 70_000 }).map((n) => JSON.stringify({ name: 'big', description: 'y'.repeat(n) })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.integer({ min: 100, max: 4_000 }).map((n) => toJson({ __entries: Array.from({ length: n }, (_, i) => [`k${i}`, i]) })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '{"name":"\\ud800"}',
+      '{"name":"a\\u0000b"}',
+      '{"name":"x","name":"y"}',
+      '{"__proto__":{"admin":true},"name":"p"}',
+      '{"constructor":{"prototype":{"polluted":1}},"title":"t"}',
+    ),
+  },
   { weight: 1, arbitrary: fc.string({ maxLength: 200 }) },
 );
 
 const contentType = fc.option(
   fc.oneof(
     { weight: 8, arbitrary: fc.constant('application/json') },
-    { weight: 2, arbitrary: fc.constantFrom('application/merge-patch+json', 'application/json; charset=utf-8', 'APPLICATION/JSON', 'application/problem+json') },
-    { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonx', 'application/json/x', '') },
+    {
+      weight: 2,
+      arbitrary: fc.constantFrom(
+        'application/merge-patch+json',
+        'application/json; charset=utf-8',
+        'APPLICATION/JSON',
+        'application/problem+json',
+      ),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data; boundary=x',
+        'application/jsonx',
+        'application/json/x',
+        '',
+      ),
+    },
     { weight: 1, arbitrary: hostileString },
   ),
   { nil: undefined, freq: 8 },
 );
-const entityTags = fc.constantFrom('"1"', '"2"', 'W/"1"', '*', '"1", "2"', '"99999999999999999999"', '"-1"', '"1.5"', '""', ',,,', 'W/', '"1"'.repeat(200));
+const entityTags = fc.constantFrom(
+  '"1"',
+  '"2"',
+  'W/"1"',
+  '*',
+  '"1", "2"',
+  '"99999999999999999999"',
+  '"-1"',
+  '"1.5"',
+  '""',
+  ',,,',
+  'W/',
+  '"1"'.repeat(200),
+);
 const conditionalHeader = fc.option(fc.oneof(entityTags, hostileString), { nil: undefined, freq: 3 });
-const idempotencyKey = fc.option(fc.oneof(fc.uuid(), fc.constantFrom('fixed-key', 'a,b', 'k'.repeat(300)), hostileString), { nil: undefined });
+const idempotencyKey = fc.option(fc.oneof(fc.uuid(), fc.constantFrom('fixed-key', 'a,b', 'k'.repeat(300)), hostileString), {
+  nil: undefined,
+});
 const otherHeaders = fc.dictionary(
-  fc.oneof(fc.constantFrom('Content-Type', 'IF-MATCH', 'x-forwarded-for', 'authorization', 'host', 'cookie', 'origin'), hostileString.map((s) => s.toLowerCase())),
+  fc.oneof(
+    fc.constantFrom('Content-Type', 'IF-MATCH', 'x-forwarded-for', 'authorization', 'host', 'cookie', 'origin'),
+    hostileString.map((s) => s.toLowerCase()),
+  ),
   hostileString,
   { maxKeys: 3 },
 );
@@ -171,11 +318,20 @@ const queryValue = fc.oneof(
   fc.constant(null).map(() => fixtures.foreignCursor),
   fc.constant(null).map(() => `${fixtures.cursor}x`),
   fc.constant(null).map(() => `${fixtures.cursor.split('.')[0]}.${'A'.repeat(22)}`),
-  fc.constant(null).map(() => `${Buffer.from(JSON.stringify({ v: 1, s: 'projects', k: { pk: 'TENANT#tenant%3Aglobex', sk: 'PROJECT#' } })).toString('base64url')}.AAAA`),
+  fc
+    .constant(null)
+    .map(
+      () =>
+        `${Buffer.from(JSON.stringify({ v: 1, s: 'projects', k: { pk: 'TENANT#tenant%3Aglobex', sk: 'PROJECT#' } })).toString('base64url')}.AAAA`,
+    ),
   hostileString,
 );
 const query = fc.option(
-  fc.dictionary(fc.oneof(fc.constantFrom('limit', 'cursor', 'status', 'LIMIT', '__proto__', 'constructor', 'limit[]'), hostileString), queryValue, { maxKeys: 4 }),
+  fc.dictionary(
+    fc.oneof(fc.constantFrom('limit', 'cursor', 'status', 'LIMIT', '__proto__', 'constructor', 'limit[]'), hostileString),
+    queryValue,
+    { maxKeys: 4 },
+  ),
   { nil: undefined },
 );
 
@@ -221,12 +377,16 @@ const caseOf = (pathParameters: fc.Arbitrary<Record<string, string> | undefined>
 const noParams = fc.constant(undefined);
 const projectParams = fc.option(fc.record({ projectId }), { nil: undefined, freq: 20 });
 const taskParams = fc.option(fc.record({ projectId, taskId }), { nil: undefined, freq: 20 });
-const assetParams = fc.record({ asset: fc.oneof(fc.constantFrom('swagger-ui.css', 'init.js', '__proto__', 'toString', '../openapi.json'), hostileString) });
+const assetParams = fc.record({
+  asset: fc.oneof(fc.constantFrom('swagger-ui.css', 'init.js', '__proto__', 'toString', '../openapi.json'), hostileString),
+});
 
 // ---------------------------------------------------------------- properties
-const INTERNALS = /Exception|DynamoDB|dynalite|node_modules|\.m?[jt]s:\d+|\n\s+at |TENANT#|PROJECT#|ConditionalCheck|ValidationError|TypeError|undefined is not|Cannot read/;
+const INTERNALS =
+  /Exception|DynamoDB|dynalite|node_modules|\.m?[jt]s:\d+|\n\s+at |TENANT#|PROJECT#|ConditionalCheck|ValidationError|TypeError|undefined is not|Cannot read/;
 /** Placeholders (#n0, :v0), the attribute-name keywords the data layer and Powertools use, operators. */
-const EXPRESSION_TOKEN = /^(?:#[A-Za-z0-9_]+|:[A-Za-z0-9_]+|SET|REMOVE|AND|OR|attribute_exists|attribute_not_exists|begins_with|[=<>+,()]|<=|>=)$/;
+const EXPRESSION_TOKEN =
+  /^(?:#[A-Za-z0-9_]+|:[A-Za-z0-9_]+|SET|REMOVE|AND|OR|attribute_exists|attribute_not_exists|begins_with|[=<>+,()]|<=|>=)$/;
 
 const tally = new Map<string, Map<string, number>>();
 function record(operation: string, outcome: string) {
@@ -257,7 +417,8 @@ function checkResponse(operation: string, allowed: ReadonlySet<string>, response
   expect(headers['content-type']).toMatch(/^application\/json|^text\//);
   if ('items' in body) {
     expect(Object.keys(body).sort()).toEqual(['items', 'nextCursor']);
-    for (const item of body.items as unknown[]) expect(('title' in (item as object) ? validateTask(item) : validateProject(item)).ok).toBe(true);
+    for (const item of body.items as unknown[])
+      expect(('title' in (item as object) ? validateTask(item) : validateProject(item)).ok).toBe(true);
   } else if ('taskCounts' in body) expect(validateProject(body).ok).toBe(true);
   else if ('projectId' in body) expect(validateTask(body).ok).toBe(true);
 }
@@ -265,7 +426,10 @@ function checkResponse(operation: string, allowed: ReadonlySet<string>, response
 function checkExpressions() {
   const seen = expressions.splice(0);
   for (const expression of seen) {
-    const tokens = expression.replace(/([(),=<>+])/g, ' $1 ').split(/\s+/).filter(Boolean);
+    const tokens = expression
+      .replace(/([(),=<>+])/g, ' $1 ')
+      .split(/\s+/)
+      .filter(Boolean);
     for (const token of tokens) expect(EXPRESSION_TOKEN.test(token), `${token} in ${expression}`).toBe(true);
   }
 }
@@ -290,26 +454,40 @@ const ROUTES: [OperationId | 'notFound', Handler, string, fc.Arbitrary<Record<st
 ];
 
 describe(`hostile input, ${RUNS} cases per route`, () => {
-  it.each(ROUTES)('%s', async (operation, handler, method, params) => {
-    const kinds: ProblemKind[] = operation === 'notFound' ? ['notFound', 'methodNotAllowed'] : problemsOf(routeOf(operation));
-    const allowed = new Set(kinds.map((kind) => PROBLEM_TYPES[kind].type));
-    await fc.assert(
-      fc.asyncProperty(caseOf(params), async (c) => {
-        const event = httpEvent({ method, path: operation === 'notFound' ? '/projects' : '/fuzz', pathParameters: c.pathParameters, query: c.query, headers: c.headers, claims: c.claims });
-        if (c.body !== undefined) event.body = c.base64 ? Buffer.from(c.body, 'utf8').toString('base64') : c.body;
-        event.isBase64Encoded = c.body !== undefined && c.base64;
-        checkResponse(operation, allowed, await handler(event, lambdaContext()));
-        checkExpressions();
-      }),
-      { numRuns: RUNS },
-    );
-  }, Math.max(60_000, RUNS * 60));
+  it.each(ROUTES)(
+    '%s',
+    async (operation, handler, method, params) => {
+      const kinds: ProblemKind[] = operation === 'notFound' ? ['notFound', 'methodNotAllowed'] : problemsOf(routeOf(operation));
+      const allowed = new Set(kinds.map((kind) => PROBLEM_TYPES[kind].type));
+      await fc.assert(
+        fc.asyncProperty(caseOf(params), async (c) => {
+          const event = httpEvent({
+            method,
+            path: operation === 'notFound' ? '/projects' : '/fuzz',
+            pathParameters: c.pathParameters,
+            query: c.query,
+            headers: c.headers,
+            claims: c.claims,
+          });
+          if (c.body !== undefined) event.body = c.base64 ? Buffer.from(c.body, 'utf8').toString('base64') : c.body;
+          event.isBase64Encoded = c.body !== undefined && c.base64;
+          checkResponse(operation, allowed, await handler(event, lambdaContext()));
+          checkExpressions();
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    Math.max(60_000, RUNS * 60),
+  );
 });
 
 afterAll(() => {
   const lines = [...tally].map(([operation, counts]) => {
     const total = [...counts.values()].reduce((a, b) => a + b, 0);
-    const byStatus = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([status, n]) => `${status}:${n}`).join(' ');
+    const byStatus = [...counts]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([status, n]) => `${status}:${n}`)
+      .join(' ');
     return `  ${operation.padEnd(20)} ${String(total).padStart(6)} cases  ${byStatus}`;
   });
   console.log(`fuzz: cases per route and their statuses\n${lines.join('\n')}`);

@@ -54,7 +54,12 @@ describe('POST /projects', () => {
   it('answers 201 with the project, Location and ETag', async () => {
     const response = await invoke(createProject, { method: 'POST', path: '/projects', body: { name: 'Alpha', description: 'first' } });
     expect(response.status).toBe(201);
-    expect(response.body).toMatchObject({ name: 'Alpha', description: 'first', version: 1, taskCounts: { total: 0, open: 0, in_progress: 0, done: 0 } });
+    expect(response.body).toMatchObject({
+      name: 'Alpha',
+      description: 'first',
+      version: 1,
+      taskCounts: { total: 0, open: 0, in_progress: 0, done: 0 },
+    });
     expect(response.headers.location).toBe(`/projects/${response.body.id}`);
     expect(response.headers.etag).toBe('"1"');
     expect(response.headers['x-content-type-options']).toBe('nosniff');
@@ -79,9 +84,18 @@ describe('POST /projects', () => {
   });
 
   it('answers 400 to malformed JSON and 415 to another media type', async () => {
-    expectProblem(await invoke(createProject, { method: 'POST', path: '/projects', rawBody: '{"name": "x"' }), 400, '/problems/bad-request');
     expectProblem(
-      await invoke(createProject, { method: 'POST', path: '/projects', rawBody: 'name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+      await invoke(createProject, { method: 'POST', path: '/projects', rawBody: '{"name": "x"' }),
+      400,
+      '/problems/bad-request',
+    );
+    expectProblem(
+      await invoke(createProject, {
+        method: 'POST',
+        path: '/projects',
+        rawBody: 'name=x',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
       415,
       '/problems/unsupported-media-type',
     );
@@ -90,7 +104,11 @@ describe('POST /projects', () => {
   });
 
   it('answers 413 to a body over the cap', async () => {
-    const response = await invoke(createProject, { method: 'POST', path: '/projects', body: { name: 'x', description: 'y'.repeat(70_000) } });
+    const response = await invoke(createProject, {
+      method: 'POST',
+      path: '/projects',
+      body: { name: 'x', description: 'y'.repeat(70_000) },
+    });
     expectProblem(response, 413, '/problems/payload-too-large');
   });
 });
@@ -110,13 +128,26 @@ describe('GET /projects/{projectId}', () => {
     expect(cached.status).toBe(304);
     expect(cached.body).toBeUndefined();
     expect(cached.headers.etag).toBe('"1"');
-    const stale = await invoke(getProject, { method: 'GET', path: `/projects/${project.id}`, pathParameters: { projectId: project.id }, headers: { 'if-none-match': '"0"' } });
+    const stale = await invoke(getProject, {
+      method: 'GET',
+      path: `/projects/${project.id}`,
+      pathParameters: { projectId: project.id },
+      headers: { 'if-none-match': '"0"' },
+    });
     expect(stale.status).toBe(200);
   });
 
   it('answers 404 for an unknown or malformed id', async () => {
-    expectProblem(await invoke(getProject, { method: 'GET', path: '/projects/x', pathParameters: { projectId: UNKNOWN_ID } }), 404, '/problems/not-found');
-    expectProblem(await invoke(getProject, { method: 'GET', path: '/projects/x', pathParameters: { projectId: '../etc/passwd' } }), 404, '/problems/not-found');
+    expectProblem(
+      await invoke(getProject, { method: 'GET', path: '/projects/x', pathParameters: { projectId: UNKNOWN_ID } }),
+      404,
+      '/problems/not-found',
+    );
+    expectProblem(
+      await invoke(getProject, { method: 'GET', path: '/projects/x', pathParameters: { projectId: '../etc/passwd' } }),
+      404,
+      '/problems/not-found',
+    );
   });
 });
 
@@ -163,13 +194,36 @@ describe('PATCH /projects/{projectId}', () => {
     expect(updated.body).not.toHaveProperty('description');
     expect(updated.headers.etag).toBe('"2"');
 
-    const stale = await invoke(updateProject, { method: 'PATCH', path, pathParameters: { projectId: project.id }, headers: { 'if-match': '"1"' }, body: { name: 'Lost' } });
+    const stale = await invoke(updateProject, {
+      method: 'PATCH',
+      path,
+      pathParameters: { projectId: project.id },
+      headers: { 'if-match': '"1"' },
+      body: { name: 'Lost' },
+    });
     expectProblem(stale, 412, '/problems/precondition-failed');
-    const weak = await invoke(updateProject, { method: 'PATCH', path, pathParameters: { projectId: project.id }, headers: { 'if-match': 'W/"2"' }, body: { name: 'Weak' } });
+    const weak = await invoke(updateProject, {
+      method: 'PATCH',
+      path,
+      pathParameters: { projectId: project.id },
+      headers: { 'if-match': 'W/"2"' },
+      body: { name: 'Weak' },
+    });
     expectProblem(weak, 412, '/problems/precondition-failed');
-    const bad = await invoke(updateProject, { method: 'PATCH', path, pathParameters: { projectId: project.id }, headers: { 'if-match': 'banana' }, body: { name: 'x' } });
+    const bad = await invoke(updateProject, {
+      method: 'PATCH',
+      path,
+      pathParameters: { projectId: project.id },
+      headers: { 'if-match': 'banana' },
+      body: { name: 'x' },
+    });
     expectProblem(bad, 400, '/problems/bad-request');
-    const readOnly = await invoke(updateProject, { method: 'PATCH', path, pathParameters: { projectId: project.id }, body: { taskCounts: { total: 9 } } });
+    const readOnly = await invoke(updateProject, {
+      method: 'PATCH',
+      path,
+      pathParameters: { projectId: project.id },
+      body: { taskCounts: { total: 9 } },
+    });
     expectProblem(readOnly, 400, '/problems/validation-error');
     const emptyPatch = await invoke(updateProject, { method: 'PATCH', path, pathParameters: { projectId: project.id }, body: {} });
     expectProblem(emptyPatch, 400, '/problems/validation-error');
@@ -179,7 +233,12 @@ describe('PATCH /projects/{projectId}', () => {
   });
 
   it('answers 404 for a missing project', async () => {
-    const response = await invoke(updateProject, { method: 'PATCH', path: '/projects/x', pathParameters: { projectId: UNKNOWN_ID }, body: { name: 'x' } });
+    const response = await invoke(updateProject, {
+      method: 'PATCH',
+      path: '/projects/x',
+      pathParameters: { projectId: UNKNOWN_ID },
+      body: { name: 'x' },
+    });
     expectProblem(response, 404, '/problems/not-found');
   });
 });
@@ -188,12 +247,26 @@ describe('DELETE /projects/{projectId}', () => {
   it('answers 204, then 404; a stale If-Match is a 412 and deletes nothing', async () => {
     const project = await newProject();
     const path = `/projects/${project.id}`;
-    const stale = await invoke(deleteProject, { method: 'DELETE', path, pathParameters: { projectId: project.id }, headers: { 'if-match': '"5"' } });
+    const stale = await invoke(deleteProject, {
+      method: 'DELETE',
+      path,
+      pathParameters: { projectId: project.id },
+      headers: { 'if-match': '"5"' },
+    });
     expectProblem(stale, 412, '/problems/precondition-failed');
-    const deleted = await invoke(deleteProject, { method: 'DELETE', path, pathParameters: { projectId: project.id }, headers: { 'if-match': '"1"' } });
+    const deleted = await invoke(deleteProject, {
+      method: 'DELETE',
+      path,
+      pathParameters: { projectId: project.id },
+      headers: { 'if-match': '"1"' },
+    });
     expect(deleted.status).toBe(204);
     expect(deleted.body).toBeUndefined();
-    expectProblem(await invoke(deleteProject, { method: 'DELETE', path, pathParameters: { projectId: project.id } }), 404, '/problems/not-found');
+    expectProblem(
+      await invoke(deleteProject, { method: 'DELETE', path, pathParameters: { projectId: project.id } }),
+      404,
+      '/problems/not-found',
+    );
   });
 });
 
@@ -204,26 +277,51 @@ describe('tasks routes', () => {
     const task = await newTask(projectId, { title: 'Ship', dueDate: '2027-03-01' });
     expect(task).toMatchObject({ status: 'open', version: 1 });
 
-    const created = await invoke(createTask, { method: 'POST', path: `/projects/${projectId}/tasks`, pathParameters: { projectId }, body: { title: 'Second', status: 'done' } });
+    const created = await invoke(createTask, {
+      method: 'POST',
+      path: `/projects/${projectId}/tasks`,
+      pathParameters: { projectId },
+      body: { title: 'Second', status: 'done' },
+    });
     expect(created.headers.location).toBe(`/projects/${projectId}/tasks/${created.body.id}`);
     expect(created.headers.etag).toBe('"1"');
 
     const params = { projectId, taskId: task.id };
     const got = await invoke(getTask, { method: 'GET', path: 'x', pathParameters: params });
     expect(got.body).toEqual(task);
-    expect((await invoke(getTask, { method: 'GET', path: 'x', pathParameters: params, headers: { 'if-none-match': got.headers.etag! } })).status).toBe(304);
+    expect(
+      (await invoke(getTask, { method: 'GET', path: 'x', pathParameters: params, headers: { 'if-none-match': got.headers.etag! } })).status,
+    ).toBe(304);
 
     const done = await invoke(listTasks, { method: 'GET', path: 'x', pathParameters: { projectId }, query: { status: 'done' } });
     expect(done.body.items.map((t: { id: string }) => t.id)).toEqual([created.body.id]);
     const all = await invoke(listTasks, { method: 'GET', path: 'x', pathParameters: { projectId } });
     expect(all.body.items).toHaveLength(2);
-    expectProblem(await invoke(listTasks, { method: 'GET', path: 'x', pathParameters: { projectId }, query: { status: 'blocked' } }), 400, '/problems/validation-error');
+    expectProblem(
+      await invoke(listTasks, { method: 'GET', path: 'x', pathParameters: { projectId }, query: { status: 'blocked' } }),
+      400,
+      '/problems/validation-error',
+    );
 
-    const patched = await invoke(updateTask, { method: 'PATCH', path: 'x', pathParameters: params, headers: { 'if-match': '"1"' }, body: { status: 'in_progress', dueDate: null } });
+    const patched = await invoke(updateTask, {
+      method: 'PATCH',
+      path: 'x',
+      pathParameters: params,
+      headers: { 'if-match': '"1"' },
+      body: { status: 'in_progress', dueDate: null },
+    });
     expect(patched.body).toMatchObject({ status: 'in_progress', version: 2 });
     expect(patched.body).not.toHaveProperty('dueDate');
-    expectProblem(await invoke(updateTask, { method: 'PATCH', path: 'x', pathParameters: params, body: { projectId: UNKNOWN_ID } }), 400, '/problems/validation-error');
-    expectProblem(await invoke(updateTask, { method: 'PATCH', path: 'x', pathParameters: params, body: { status: 'blocked' } }), 400, '/problems/validation-error');
+    expectProblem(
+      await invoke(updateTask, { method: 'PATCH', path: 'x', pathParameters: params, body: { projectId: UNKNOWN_ID } }),
+      400,
+      '/problems/validation-error',
+    );
+    expectProblem(
+      await invoke(updateTask, { method: 'PATCH', path: 'x', pathParameters: params, body: { status: 'blocked' } }),
+      400,
+      '/problems/validation-error',
+    );
 
     expect((await invoke(deleteTask, { method: 'DELETE', path: 'x', pathParameters: params })).status).toBe(204);
     expectProblem(await invoke(getTask, { method: 'GET', path: 'x', pathParameters: params }), 404, '/problems/not-found');
@@ -232,10 +330,18 @@ describe('tasks routes', () => {
   it('answers 404 for every task route under a missing project', async () => {
     const projectId = UNKNOWN_ID;
     const params = { projectId, taskId: UNKNOWN_ID };
-    expectProblem(await invoke(createTask, { method: 'POST', path: 'x', pathParameters: { projectId }, body: { title: 't' } }), 404, '/problems/not-found');
+    expectProblem(
+      await invoke(createTask, { method: 'POST', path: 'x', pathParameters: { projectId }, body: { title: 't' } }),
+      404,
+      '/problems/not-found',
+    );
     expectProblem(await invoke(listTasks, { method: 'GET', path: 'x', pathParameters: { projectId } }), 404, '/problems/not-found');
     expectProblem(await invoke(getTask, { method: 'GET', path: 'x', pathParameters: params }), 404, '/problems/not-found');
-    expectProblem(await invoke(updateTask, { method: 'PATCH', path: 'x', pathParameters: params, body: { title: 't' } }), 404, '/problems/not-found');
+    expectProblem(
+      await invoke(updateTask, { method: 'PATCH', path: 'x', pathParameters: params, body: { title: 't' } }),
+      404,
+      '/problems/not-found',
+    );
     expectProblem(await invoke(deleteTask, { method: 'DELETE', path: 'x', pathParameters: params }), 404, '/problems/not-found');
   });
 });
@@ -272,10 +378,20 @@ describe('identity and tenancy', () => {
 
   it('shares a tenant between its users, and keeps a user without a tenant claim apart', async () => {
     const project = await newProject({ name: 'team' });
-    const teammate = await invoke(getProject, { method: 'GET', path: 'x', pathParameters: { projectId: project.id }, claims: { sub: 'user-9', tenant: 'acme' } });
+    const teammate = await invoke(getProject, {
+      method: 'GET',
+      path: 'x',
+      pathParameters: { projectId: project.id },
+      claims: { sub: 'user-9', tenant: 'acme' },
+    });
     expect(teammate.status).toBe(200);
     // A user whose id equals the tenant's name is still not in that tenant.
-    const lookalike = await invoke(getProject, { method: 'GET', path: 'x', pathParameters: { projectId: project.id }, claims: { sub: 'acme' } });
+    const lookalike = await invoke(getProject, {
+      method: 'GET',
+      path: 'x',
+      pathParameters: { projectId: project.id },
+      claims: { sub: 'acme' },
+    });
     expect(lookalike.status).toBe(404);
   });
 });

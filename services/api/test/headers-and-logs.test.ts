@@ -56,7 +56,12 @@ describe('security headers', () => {
       // An unexpected fault (a bug in a request DynamoDB refuses), answered as a bare 500.
       await (async () => {
         const dynamo = mockClient(getDocumentClient());
-        dynamo.on(QueryCommand).rejectsOnce(Object.assign(new Error('Invalid KeyConditionExpression: secret detail'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }));
+        dynamo.on(QueryCommand).rejectsOnce(
+          Object.assign(new Error('Invalid KeyConditionExpression: secret detail'), {
+            name: 'ValidationException',
+            $metadata: { httpStatusCode: 400 },
+          }),
+        );
         try {
           return await invoke(listProjects, { method: 'GET', path: '/projects' });
         } finally {
@@ -68,7 +73,12 @@ describe('security headers', () => {
     // Assess
     expect(replies.map((r) => r.status)).toEqual([200, 304, 400, 401, 500]);
     for (const reply of replies) expectSecurityHeaders(reply.headers);
-    expect(replies[4]!.body).toEqual({ type: '/problems/internal-error', title: 'Internal Server Error', status: 500, detail: 'Something went wrong on our side.' });
+    expect(replies[4]!.body).toEqual({
+      type: '/problems/internal-error',
+      title: 'Internal Server Error',
+      status: 500,
+      detail: 'Something went wrong on our side.',
+    });
   });
 });
 
@@ -112,7 +122,11 @@ describe('the catch-all route', () => {
 
     // Assess
     expect(wrongMethod).toMatchObject({ status: 405, headers: { allow: 'POST, GET' }, body: { type: '/problems/method-not-allowed' } });
-    expect(unknown).toMatchObject({ status: 404, headers: { 'content-type': 'application/problem+json' }, body: { type: '/problems/not-found' } });
+    expect(unknown).toMatchObject({
+      status: 404,
+      headers: { 'content-type': 'application/problem+json' },
+      body: { type: '/problems/not-found' },
+    });
     expectSecurityHeaders(unknown.headers);
   });
 });
@@ -133,7 +147,11 @@ describe('logs', () => {
       await invoke(listProjects, { method: 'GET', path: '/projects', query: { cursor: 'secret-cursor-value' }, claims });
       const quiet = lines.length;
       dynamo = mockClient(getDocumentClient());
-      dynamo.on(QueryCommand).rejectsOnce(Object.assign(new Error('Invalid KeyConditionExpression'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }));
+      dynamo
+        .on(QueryCommand)
+        .rejectsOnce(
+          Object.assign(new Error('Invalid KeyConditionExpression'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }),
+        );
       const failed = await invoke(listProjects, { method: 'GET', path: '/projects', query: { limit: '5' }, claims });
 
       // Assess
@@ -152,7 +170,8 @@ describe('logs', () => {
         error: { name: 'ValidationException' },
       });
       const text = JSON.stringify(entries);
-      for (const forbidden of [secret, 'person@example.com', 'tenant-xyz', 'secret-cursor-value', created.body.id]) expect(text).not.toContain(forbidden);
+      for (const forbidden of [secret, 'person@example.com', 'tenant-xyz', 'secret-cursor-value', created.body.id])
+        expect(text).not.toContain(forbidden);
     } finally {
       dynamo?.restore();
       for (const spy of spies) spy.mockRestore();

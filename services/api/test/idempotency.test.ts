@@ -20,7 +20,14 @@ let tenantCount = 0;
 /** Each test gets a tenant of its own, so that counting its projects counts only its own. */
 const freshTenant = () => ({ sub: 'user-1', tenant: `idem-${++tenantCount}-${Date.now()}` });
 const post = (claims: Record<string, string>, key: string | undefined, body: unknown, extra: Partial<RequestSpec> = {}) =>
-  invoke(createProject, { method: 'POST', path: '/projects', body, claims, headers: key === undefined ? {} : { 'idempotency-key': key }, ...extra });
+  invoke(createProject, {
+    method: 'POST',
+    path: '/projects',
+    body,
+    claims,
+    headers: key === undefined ? {} : { 'idempotency-key': key },
+    ...extra,
+  });
 const projectsOf = async (claims: Record<string, string>) =>
   (await invoke(listProjects, { method: 'GET', path: '/projects', query: { limit: '100' }, claims })).body.items as { id: string }[];
 
@@ -37,7 +44,12 @@ describe('Idempotency-Key on POST /projects', () => {
     expect(first.status).toBe(201);
     expect(first.headers['idempotent-replayed']).toBeUndefined();
     expect(again).toMatchObject({ status: 201, body: first.body });
-    expect(again.headers).toMatchObject({ location: first.headers.location, etag: '"1"', 'idempotent-replayed': 'true', 'x-content-type-options': 'nosniff' });
+    expect(again.headers).toMatchObject({
+      location: first.headers.location,
+      etag: '"1"',
+      'idempotent-replayed': 'true',
+      'x-content-type-options': 'nosniff',
+    });
     expect((await projectsOf(claims)).map((p) => p.id)).toEqual([first.body.id]);
   });
 
@@ -53,7 +65,8 @@ describe('Idempotency-Key on POST /projects', () => {
     expect(projects).toHaveLength(1);
     for (const reply of replies) {
       if (reply.status === 201) expect(reply.body.id).toBe(projects[0]!.id);
-      else expect(reply).toMatchObject({ status: 409, body: { type: '/problems/idempotency-in-progress' }, headers: { 'retry-after': '1' } });
+      else
+        expect(reply).toMatchObject({ status: 409, body: { type: '/problems/idempotency-in-progress' }, headers: { 'retry-after': '1' } });
     }
     expect(replies.filter((r) => r.status === 201 && !r.headers['idempotent-replayed'])).toHaveLength(1);
     const retry = await post(claims, 'burst', { name: 'Burst' });
@@ -67,10 +80,13 @@ describe('Idempotency-Key on POST /projects', () => {
     const gate = new Promise<void>((resolve) => (release = resolve));
     const stack = getDocumentClient().middlewareStack as MiddlewareStack<object, object>;
     const isProjectPut = (input: unknown) => JSON.stringify(input).includes('"entity":{"S":"project"}');
-    stack.add((next) => async (args) => {
-      if (isProjectPut((args as { input: unknown }).input)) await gate;
-      return next(args);
-    }, { step: 'build', name: 'holdProjectWrites' });
+    stack.add(
+      (next) => async (args) => {
+        if (isProjectPut((args as { input: unknown }).input)) await gate;
+        return next(args);
+      },
+      { step: 'build', name: 'holdProjectWrites' },
+    );
 
     try {
       // Act
@@ -154,7 +170,10 @@ describe('Idempotency-Key on POST /projects', () => {
     const reply = await post(freshTenant(), key, { name: 'x' });
 
     // Assess
-    expect(reply).toMatchObject({ status: 400, body: { type: '/problems/validation-error', errors: [{ pointer: '/headers/idempotency-key' }] } });
+    expect(reply).toMatchObject({
+      status: 400,
+      body: { type: '/problems/validation-error', errors: [{ pointer: '/headers/idempotency-key' }] },
+    });
   });
 });
 
@@ -165,7 +184,14 @@ describe('Idempotency-Key on POST /projects/{projectId}/tasks', () => {
     const project = await post(claims, 'k', { name: 'P' });
     const other = await post(claims, undefined, { name: 'Q' });
     const task = (projectId: string, key = 'k') =>
-      invoke(createTask, { method: 'POST', path: 'x', pathParameters: { projectId }, body: { title: 'T' }, claims, headers: { 'idempotency-key': key } });
+      invoke(createTask, {
+        method: 'POST',
+        path: 'x',
+        pathParameters: { projectId },
+        body: { title: 'T' },
+        claims,
+        headers: { 'idempotency-key': key },
+      });
     const missing = '01890000-0000-7000-8000-000000000000';
 
     // Act

@@ -26,7 +26,10 @@ describe('parseJsonBody', () => {
     ['an unpaired surrogate in a key', '{"\\udc00":1}'],
     ['a reversed pair', '{"name":"\\udc00\\ud800"}'],
   ])('refuses %s: it cannot be stored as UTF-8', (_label, body) => {
-    expect(read(body)).toEqual({ kind: 'badRequest', errors: [{ pointer: '/body', message: expect.stringMatching(/unpaired surrogate/) }] });
+    expect(read(body)).toEqual({
+      kind: 'badRequest',
+      errors: [{ pointer: '/body', message: expect.stringMatching(/unpaired surrogate/) }],
+    });
   });
 
   it('accepts a proper surrogate pair, NUL and bidirectional controls', () => {

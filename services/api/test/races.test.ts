@@ -25,7 +25,13 @@ describe('concurrent writers of one item', () => {
     // Act
     const replies = await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
-        invoke(updateProject, { method: 'PATCH', path: 'x', pathParameters: p, headers: { 'if-match': '"1"' }, body: { name: `writer ${i}` } }),
+        invoke(updateProject, {
+          method: 'PATCH',
+          path: 'x',
+          pathParameters: p,
+          headers: { 'if-match': '"1"' },
+          body: { name: `writer ${i}` },
+        }),
       ),
     );
 
@@ -40,7 +46,14 @@ describe('concurrent writers of one item', () => {
   it('loses no update when each writer reads, changes and writes back with If-Match, retrying on 412', async () => {
     // Prepare: 8 writers each add their mark to one task's description
     const project = (await invoke(createProject, { method: 'POST', path: '/projects', body: { name: 'Counters' } })).body;
-    const task = (await invoke(createTask, { method: 'POST', path: 'x', pathParameters: { projectId: project.id }, body: { title: 't', description: '' } })).body;
+    const task = (
+      await invoke(createTask, {
+        method: 'POST',
+        path: 'x',
+        pathParameters: { projectId: project.id },
+        body: { title: 't', description: '' },
+      })
+    ).body;
     const params = { projectId: project.id, taskId: task.id };
     const writer = async (mark: string) => {
       for (let attempt = 0; attempt < 50; attempt++) {

@@ -17,11 +17,18 @@ describe('timeouts and retries', () => {
     // Prepare: what serverless.yml gives the functions
     const yml = parse(await readFile(new URL('../serverless.yml', import.meta.url), 'utf8')) as ServerlessYml;
     const env = yml.provider.environment;
-    const client = createDocumentClient(clientOptionsFromEnv({ DYNAMODB_MAX_ATTEMPTS: env.DYNAMODB_MAX_ATTEMPTS, DYNAMODB_REQUEST_TIMEOUT_MS: env.DYNAMODB_REQUEST_TIMEOUT_MS }));
+    const client = createDocumentClient(
+      clientOptionsFromEnv({
+        DYNAMODB_MAX_ATTEMPTS: env.DYNAMODB_MAX_ATTEMPTS,
+        DYNAMODB_REQUEST_TIMEOUT_MS: env.DYNAMODB_REQUEST_TIMEOUT_MS,
+      }),
+    );
 
     // Act: the client's effective settings
     const attempts = await client.config.maxAttempts();
-    const handler = client.config.requestHandler as unknown as { configProvider: Promise<{ connectionTimeout: number; requestTimeout: number }> };
+    const handler = client.config.requestHandler as unknown as {
+      configProvider: Promise<{ connectionTimeout: number; requestTimeout: number }>;
+    };
     const { connectionTimeout, requestTimeout } = await handler.configProvider;
     client.destroy();
 

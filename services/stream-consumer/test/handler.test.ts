@@ -19,7 +19,12 @@ beforeAll(async () => {
   const tables = await readTableDefinitions(new URL('../../../serverless.yml', import.meta.url), { stage: 'local' });
   db = await startLocalDynamoDB({ port: 0, tables });
   tableName = tables[0]!.tableName;
-  Object.assign(process.env, { TABLE_NAME: tableName, DYNAMODB_ENDPOINT: db.endpoint, CLEANUP_BATCH_SIZE: '5', POWERTOOLS_LOG_LEVEL: 'SILENT' });
+  Object.assign(process.env, {
+    TABLE_NAME: tableName,
+    DYNAMODB_ENDPOINT: db.endpoint,
+    CLEANUP_BATCH_SIZE: '5',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+  });
   client = createDocumentClient({ endpoint: db.endpoint, region: 'us-east-1', maxAttempts: 1 });
   repos = createRepositories({ client, tableName, cursorSecret: 'consumer-test-cursor-secret' });
 });
@@ -138,7 +143,11 @@ describe('deleted projects', () => {
       const task = await repos.tasks.create(TENANT, project.id, { title: `t${i}` });
       await run([streamRecord('INSERT', { new: { ...taskImage(TENANT, project.id, task.id), ...task } })]);
     }
-    const projectItem = (await client.send(new GetCommand({ TableName: tableName, Key: { pk: `TENANT#${encodeURIComponent(TENANT)}`, sk: `PROJECT#${project.id}` } }))).Item!;
+    const projectItem = (
+      await client.send(
+        new GetCommand({ TableName: tableName, Key: { pk: `TENANT#${encodeURIComponent(TENANT)}`, sk: `PROJECT#${project.id}` } }),
+      )
+    ).Item!;
     await repos.projects.delete(TENANT, project.id);
 
     await run([streamRecord('REMOVE', { old: projectItem })]);
@@ -157,7 +166,11 @@ describe('deleted projects', () => {
       cleanup = next;
     }
     const left = await client.send(
-      new QueryCommand({ TableName: tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `TENANT#${encodeURIComponent(TENANT)}#PROJECT#${project.id}` } }),
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `TENANT#${encodeURIComponent(TENANT)}#PROJECT#${project.id}` },
+      }),
     );
     expect(left.Items).toEqual([]);
     // 12 tasks + 12 activity entries, at most 5 per step and 2 steps per run (the duplicate

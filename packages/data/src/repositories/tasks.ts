@@ -3,7 +3,17 @@ import type { Task, TaskCreate, TaskStatus, TaskUpdate } from '@app/schema';
 import { v7 as uuidv7 } from 'uuid';
 import { composeKey, keyPrefix, projectEntity, TABLE_INDEXES, taskEntity } from '../entities.js';
 import { ConflictError, NotFoundError } from '../errors.js';
-import { cancellationCodes, deleteVersioned, ExpressionBuilder, getItem, queryPage, updateVersioned, type Item, type Page, type TableContext } from '../table.js';
+import {
+  cancellationCodes,
+  deleteVersioned,
+  ExpressionBuilder,
+  getItem,
+  queryPage,
+  updateVersioned,
+  type Item,
+  type Page,
+  type TableContext,
+} from '../table.js';
 import type { ProjectRepository, WriteOptions } from './projects.js';
 
 const taskRef = (tenantId: string, projectId: string, taskId: string) => ({
@@ -75,8 +85,22 @@ export class TaskRepository {
       await this.ctx.client.send(
         new TransactWriteCommand({
           TransactItems: [
-            { ConditionCheck: { TableName: this.ctx.tableName, Key: projectKey, ConditionExpression: `attribute_exists(${exists.name('pk')})`, ...exists.attributes } },
-            { Put: { TableName: this.ctx.tableName, Item: item, ConditionExpression: `attribute_not_exists(${fresh.name('pk')})`, ...fresh.attributes } },
+            {
+              ConditionCheck: {
+                TableName: this.ctx.tableName,
+                Key: projectKey,
+                ConditionExpression: `attribute_exists(${exists.name('pk')})`,
+                ...exists.attributes,
+              },
+            },
+            {
+              Put: {
+                TableName: this.ctx.tableName,
+                Item: item,
+                ConditionExpression: `attribute_not_exists(${fresh.name('pk')})`,
+                ...fresh.attributes,
+              },
+            },
           ],
         }),
       );

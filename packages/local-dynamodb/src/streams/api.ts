@@ -113,12 +113,14 @@ export const describeStream: Handler = async (engine, request) => {
 export const getShardIterator: Handler = async (engine, request) => {
   const data = validateRequest(request, getShardIteratorSpec, engine.store);
   const stream = requireStream(engine, data.StreamArn as string);
-  if (data.ShardId !== stream.shardId) throw resourceNotFound(`Requested resource not found: Shard: ${data.ShardId as string} in Stream: ${stream.arn} not found`);
+  if (data.ShardId !== stream.shardId)
+    throw resourceNotFound(`Requested resource not found: Shard: ${data.ShardId as string} in Stream: ${stream.arn} not found`);
   const type = data.ShardIteratorType as string;
   const sequenceNumber = data.SequenceNumber as string | undefined;
   const bySequenceNumber = type === 'AT_SEQUENCE_NUMBER' || type === 'AFTER_SEQUENCE_NUMBER';
   if (bySequenceNumber && sequenceNumber === undefined) throw validationError(`A SequenceNumber is required for ShardIteratorType ${type}`);
-  if (!bySequenceNumber && sequenceNumber !== undefined) throw validationError(`A SequenceNumber cannot be given for ShardIteratorType ${type}`);
+  if (!bySequenceNumber && sequenceNumber !== undefined)
+    throw validationError(`A SequenceNumber cannot be given for ShardIteratorType ${type}`);
   let after: string;
   if (type === 'TRIM_HORIZON') after = stream.trimmedThrough ?? (BigInt(stream.startSeq) - 1n).toString();
   else if (type === 'LATEST') after = engine.streams.lastSequenceNumber(stream);
@@ -134,7 +136,14 @@ export const getShardIterator: Handler = async (engine, request) => {
     if (type === 'AT_SEQUENCE_NUMBER' ? number <= trimmed : number < trimmed) throw trimmedDataAccess();
     after = (type === 'AT_SEQUENCE_NUMBER' ? number - 1n : number).toString();
   }
-  return { ShardIterator: encodeIterator({ streamArn: stream.arn, shardId: stream.shardId, after: after.padStart(21, '0'), issuedAt: engine.clock() }) };
+  return {
+    ShardIterator: encodeIterator({
+      streamArn: stream.arn,
+      shardId: stream.shardId,
+      after: after.padStart(21, '0'),
+      issuedAt: engine.clock(),
+    }),
+  };
 };
 
 export const getRecords: Handler = async (engine, request) => {
@@ -143,13 +152,16 @@ export const getRecords: Handler = async (engine, request) => {
   const now = engine.clock();
   if (now - position.issuedAt > ITERATOR_TTL_MS) throw expiredIterator();
   const stream = engine.streams.get(position.streamArn);
-  if (!stream || stream.shardId !== position.shardId) throw resourceNotFound(`Requested resource not found: Stream: ${position.streamArn} not found`);
+  if (!stream || stream.shardId !== position.shardId)
+    throw resourceNotFound(`Requested resource not found: Stream: ${position.streamArn} not found`);
   if (stream.trimmedThrough && BigInt(position.after) < BigInt(stream.trimmedThrough)) throw trimmedDataAccess();
   const { records, last } = await engine.streams.read(stream, position.after, (data.Limit as number | undefined) ?? 1000);
   const after = last ?? position.after;
   // A disabled stream's shard is closed: once read to its end, there is no next iterator.
   const exhausted = stream.status === 'DISABLED' && BigInt(after) >= BigInt(engine.streams.lastSequenceNumber(stream));
-  const next = exhausted ? '' : `,"NextShardIterator":${JSON.stringify(encodeIterator({ streamArn: stream.arn, shardId: stream.shardId, after, issuedAt: now }))}`;
+  const next = exhausted
+    ? ''
+    : `,"NextShardIterator":${JSON.stringify(encodeIterator({ streamArn: stream.arn, shardId: stream.shardId, after, issuedAt: now }))}`;
   // The records are stored as the JSON we send: no parsing, no serialising.
   return new RawJson(`{"Records":[${records.join(',')}]${next}}`);
 };

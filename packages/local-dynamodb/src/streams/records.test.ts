@@ -27,7 +27,13 @@ describe('buildRecord', () => {
     // Act
     const record = buildRecord(
       { eventName: 'REMOVE', oldItem: { pk: { S: 'k' }, v: { N: '1' } }, byService: true },
-      { keySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], viewType: 'OLD_IMAGE', sequenceNumber: '100000000000000000001', now: 1_900_000_000_999, region: 'eu-west-1' },
+      {
+        keySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        viewType: 'OLD_IMAGE',
+        sequenceNumber: '100000000000000000001',
+        now: 1_900_000_000_999,
+        region: 'eu-west-1',
+      },
     );
 
     // Assess
@@ -37,7 +43,12 @@ describe('buildRecord', () => {
       eventSource: 'aws:dynamodb',
       awsRegion: 'eu-west-1',
       userIdentity: { PrincipalId: 'dynamodb.amazonaws.com', Type: 'Service' },
-      dynamodb: { ApproximateCreationDateTime: 1_900_000_000, Keys: { pk: { S: 'k' } }, OldImage: { pk: { S: 'k' }, v: { N: '1' } }, StreamViewType: 'OLD_IMAGE' },
+      dynamodb: {
+        ApproximateCreationDateTime: 1_900_000_000,
+        Keys: { pk: { S: 'k' } },
+        OldImage: { pk: { S: 'k' }, v: { N: '1' } },
+        StreamViewType: 'OLD_IMAGE',
+      },
     });
     expect(record.dynamodb.NewImage).toBeUndefined();
     expect(record.eventID).toMatch(/^[0-9a-f]{32}$/);

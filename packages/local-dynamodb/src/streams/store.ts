@@ -79,10 +79,13 @@ export class StreamStore {
     const metas = (await this.#db.values({ gte: META_PREFIX, lt: `${META_PREFIX}\xff` }).all()) as StreamMeta[];
     for (const meta of metas) {
       this.#streams.set(meta.arn, meta);
-      const [lastKey] = await this.#db.keys({ gte: recordKey(meta.id, ''), lt: recordKey(meta.id, RANGE_END), reverse: true, limit: 1 }).all();
+      const [lastKey] = await this.#db
+        .keys({ gte: recordKey(meta.id, ''), lt: recordKey(meta.id, RANGE_END), reverse: true, limit: 1 })
+        .all();
       // The newest record, or, when retention removed them all, the newest removed.
       let last = BigInt(meta.startSeq) - 1n;
-      for (const seq of [lastKey?.slice(lastKey.lastIndexOf('~') + 1), meta.trimmedThrough]) if (seq && BigInt(seq) > last) last = BigInt(seq);
+      for (const seq of [lastKey?.slice(lastKey.lastIndexOf('~') + 1), meta.trimmedThrough])
+        if (seq && BigInt(seq) > last) last = BigInt(seq);
       for (const seq of [meta.startSeq, meta.endSeq, last]) if (seq !== undefined && BigInt(seq) > this.#seq) this.#seq = BigInt(seq);
       this.#lastSeq.set(meta.arn, pad(last));
     }
@@ -116,7 +119,9 @@ export class StreamStore {
   create(table: { TableName: string; TableId: string; KeySchema: KeySchemaElement[] }, viewType: StreamViewType): StreamMeta {
     const now = this.#clock();
     // Labels name a stream within its table: keep them unique even within one millisecond.
-    const previous = this.list().filter((meta) => meta.tableName === table.TableName).at(-1);
+    const previous = this.list()
+      .filter((meta) => meta.tableName === table.TableName)
+      .at(-1);
     const createdAt = previous && previous.createdAt >= now ? previous.createdAt + 1 : now;
     const label = new Date(createdAt).toISOString().replace('Z', '');
     const meta: StreamMeta = {
@@ -165,7 +170,9 @@ export class StreamStore {
    * their JSON texts, and the sequence number of the last one.
    */
   async read(meta: StreamMeta, after: string, limit: number): Promise<{ records: string[]; last?: string }> {
-    const entries = (await this.#db.iterator({ gt: recordKey(meta.id, after), lt: recordKey(meta.id, RANGE_END), limit, valueEncoding: 'utf8' }).all()) as [string, string][];
+    const entries = (await this.#db
+      .iterator({ gt: recordKey(meta.id, after), lt: recordKey(meta.id, RANGE_END), limit, valueEncoding: 'utf8' })
+      .all()) as [string, string][];
     const records: string[] = [];
     let last: string | undefined;
     let bytes = 0;

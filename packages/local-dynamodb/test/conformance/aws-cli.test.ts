@@ -32,7 +32,9 @@ function run(args: string[]): Promise<CliResult> {
       {
         env: {
           ...process.env,
-          ...(target.credentials ? { AWS_ACCESS_KEY_ID: target.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: target.credentials.secretAccessKey } : {}),
+          ...(target.credentials
+            ? { AWS_ACCESS_KEY_ID: target.credentials.accessKeyId, AWS_SECRET_ACCESS_KEY: target.credentials.secretAccessKey }
+            : {}),
           AWS_DEFAULT_REGION: region,
           AWS_PAGER: '',
           AWS_EC2_METADATA_DISABLED: 'true',
@@ -73,25 +75,46 @@ describe('aws dynamodb', { timeout: cliTimeout }, () => {
 
     // Act
     const created = (await aws(
-      'dynamodb', 'create-table', '--table-name', TableName,
-      '--attribute-definitions', 'AttributeName=pk,AttributeType=S',
-      '--key-schema', 'AttributeName=pk,KeyType=HASH',
-      '--billing-mode', 'PAY_PER_REQUEST',
-      '--stream-specification', 'StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES',
+      'dynamodb',
+      'create-table',
+      '--table-name',
+      TableName,
+      '--attribute-definitions',
+      'AttributeName=pk,AttributeType=S',
+      '--key-schema',
+      'AttributeName=pk,KeyType=HASH',
+      '--billing-mode',
+      'PAY_PER_REQUEST',
+      '--stream-specification',
+      'StreamEnabled=true,StreamViewType=NEW_AND_OLD_IMAGES',
     )) as { TableDescription: Record<string, unknown> };
     // The embedded engine answers CreateTable with an ACTIVE table; others take a while.
     if (externalEndpoint) await aws('dynamodb', 'wait', 'table-exists', '--table-name', TableName);
     await aws(
-      'dynamodb', 'transact-write-items', '--transact-items',
+      'dynamodb',
+      'transact-write-items',
+      '--transact-items',
       json([{ Put: { TableName, Item: { pk: { S: 'a' }, n: { N: '1' } } } }, { Put: { TableName, Item: { pk: { S: 'b' } } } }]),
     );
     // Independent runs go in parallel: each one starts a Python interpreter.
     const [cancelled, ttl, read] = await Promise.all([
       run([
-        'dynamodb', 'transact-write-items', '--transact-items',
-        json([{ ConditionCheck: { TableName, Key: { pk: { S: 'a' } }, ConditionExpression: 'attribute_not_exists(pk)' } }, { Delete: { TableName, Key: { pk: { S: 'b' } } } }]),
+        'dynamodb',
+        'transact-write-items',
+        '--transact-items',
+        json([
+          { ConditionCheck: { TableName, Key: { pk: { S: 'a' } }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Delete: { TableName, Key: { pk: { S: 'b' } } } },
+        ]),
       ]),
-      aws('dynamodb', 'update-time-to-live', '--table-name', TableName, '--time-to-live-specification', 'Enabled=true,AttributeName=expiresAt'),
+      aws(
+        'dynamodb',
+        'update-time-to-live',
+        '--table-name',
+        TableName,
+        '--time-to-live-specification',
+        'Enabled=true,AttributeName=expiresAt',
+      ),
       aws('dynamodb', 'get-item', '--table-name', TableName, '--key', json({ pk: { S: 'b' } }), '--consistent-read'),
     ]);
     const describedTtl = await aws('dynamodb', 'describe-time-to-live', '--table-name', TableName);
@@ -121,15 +144,25 @@ describe('aws dynamodbstreams', { timeout: cliTimeout }, () => {
       aws('dynamodbstreams', 'describe-stream', '--stream-arn', table.LatestStreamArn!),
     ])) as [{ Streams: { StreamArn: string }[] }, { StreamDescription: { StreamStatus: string; Shards: { ShardId: string }[] } }];
     const { ShardIterator } = (await aws(
-      'dynamodbstreams', 'get-shard-iterator', '--stream-arn', table.LatestStreamArn!,
-      '--shard-id', described.StreamDescription.Shards[0]!.ShardId, '--shard-iterator-type', 'TRIM_HORIZON',
+      'dynamodbstreams',
+      'get-shard-iterator',
+      '--stream-arn',
+      table.LatestStreamArn!,
+      '--shard-id',
+      described.StreamDescription.Shards[0]!.ShardId,
+      '--shard-iterator-type',
+      'TRIM_HORIZON',
     )) as { ShardIterator: string };
     const [page, invalid] = (await Promise.all([
       aws('dynamodbstreams', 'get-records', '--shard-iterator', ShardIterator),
       run(['dynamodbstreams', 'get-records', '--shard-iterator', 'not-an-iterator']),
     ])) as [
       {
-        Records: { eventName: string; eventSource: string; dynamodb: { NewImage: unknown; SequenceNumber: string; StreamViewType: string } }[];
+        Records: {
+          eventName: string;
+          eventSource: string;
+          dynamodb: { NewImage: unknown; SequenceNumber: string; StreamViewType: string };
+        }[];
         NextShardIterator: string;
       },
       CliResult,
@@ -138,7 +171,9 @@ describe('aws dynamodbstreams', { timeout: cliTimeout }, () => {
     // Assess
     expect(listed.Streams.map((stream) => stream.StreamArn)).toEqual([table.LatestStreamArn]);
     expect(described.StreamDescription.StreamStatus).toBe('ENABLED');
-    expect(page.Records.map((record) => [record.eventName, record.eventSource, record.dynamodb.NewImage, record.dynamodb.StreamViewType])).toEqual([
+    expect(
+      page.Records.map((record) => [record.eventName, record.eventSource, record.dynamodb.NewImage, record.dynamodb.StreamViewType]),
+    ).toEqual([
       ['INSERT', 'aws:dynamodb', { pk: { S: 'x' }, v: { N: '1' } }, 'NEW_IMAGE'],
       ['MODIFY', 'aws:dynamodb', { pk: { S: 'x' }, v: { N: '2' } }, 'NEW_IMAGE'],
     ]);

@@ -23,7 +23,16 @@ describe('ReturnValuesOnConditionCheckFailure', { timeout: suiteTimeout }, () =>
   it('ALL_OLD puts the current item in the ConditionalCheckFailedException of PutItem, UpdateItem and DeleteItem', async () => {
     // Act
     const errors = [
-      await failure(target.dynamodb.send(new PutItemCommand({ TableName, Item: Key, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }))),
+      await failure(
+        target.dynamodb.send(
+          new PutItemCommand({
+            TableName,
+            Item: Key,
+            ConditionExpression: 'attribute_not_exists(pk)',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      ),
       await failure(
         target.dynamodb.send(
           new UpdateItemCommand({
@@ -37,7 +46,17 @@ describe('ReturnValuesOnConditionCheckFailure', { timeout: suiteTimeout }, () =>
           }),
         ),
       ),
-      await failure(target.dynamodb.send(new DeleteItemCommand({ TableName, Key, ConditionExpression: 'n > :ten', ExpressionAttributeValues: { ':ten': { N: '10' } }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }))),
+      await failure(
+        target.dynamodb.send(
+          new DeleteItemCommand({
+            TableName,
+            Key,
+            ConditionExpression: 'n > :ten',
+            ExpressionAttributeValues: { ':ten': { N: '10' } },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        ),
+      ),
     ];
 
     // Assess
@@ -50,8 +69,19 @@ describe('ReturnValuesOnConditionCheckFailure', { timeout: suiteTimeout }, () =>
 
   it('NONE, or no member at all, leaves Item out', async () => {
     // Act
-    const withNone = await failure(target.dynamodb.send(new PutItemCommand({ TableName, Item: Key, ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'NONE' })));
-    const without = await failure(target.dynamodb.send(new PutItemCommand({ TableName, Item: Key, ConditionExpression: 'attribute_not_exists(pk)' })));
+    const withNone = await failure(
+      target.dynamodb.send(
+        new PutItemCommand({
+          TableName,
+          Item: Key,
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'NONE',
+        }),
+      ),
+    );
+    const without = await failure(
+      target.dynamodb.send(new PutItemCommand({ TableName, Item: Key, ConditionExpression: 'attribute_not_exists(pk)' })),
+    );
 
     // Assess
     expect(withNone.name).toBe('ConditionalCheckFailedException');
@@ -62,7 +92,14 @@ describe('ReturnValuesOnConditionCheckFailure', { timeout: suiteTimeout }, () =>
   it('ALL_OLD gives no Item when there is no item', async () => {
     // Act
     const error = await failure(
-      target.dynamodb.send(new DeleteItemCommand({ TableName, Key: { pk: { S: 'absent' } }, ConditionExpression: 'attribute_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' })),
+      target.dynamodb.send(
+        new DeleteItemCommand({
+          TableName,
+          Key: { pk: { S: 'absent' } },
+          ConditionExpression: 'attribute_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      ),
     );
 
     // Assess

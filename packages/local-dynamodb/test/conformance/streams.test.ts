@@ -15,7 +15,18 @@ import {
 import type { StreamViewType } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand } from '@aws-sdk/client-dynamodb-streams';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, failure, firstShard, readStream, recordsOf, region, startTarget, streamSpecification, suiteTimeout, waitForTable } from './target.js';
+import {
+  eventually,
+  failure,
+  firstShard,
+  readStream,
+  recordsOf,
+  region,
+  startTarget,
+  streamSpecification,
+  suiteTimeout,
+  waitForTable,
+} from './target.js';
 import type { Target } from './target.js';
 
 let target: Target;
@@ -76,7 +87,10 @@ describe('ListStreams and DescribeStream', { timeout: suiteTimeout }, () => {
 
   it('page with Limit and ExclusiveStartStreamArn', async () => {
     // Prepare
-    const tables = [await target.createTable('streams-page', streamSpecification('KEYS_ONLY')), await target.createTable('streams-page', streamSpecification('KEYS_ONLY'))];
+    const tables = [
+      await target.createTable('streams-page', streamSpecification('KEYS_ONLY')),
+      await target.createTable('streams-page', streamSpecification('KEYS_ONLY')),
+    ];
     const wanted = new Set(tables.map((table) => table.LatestStreamArn));
 
     // Act
@@ -103,7 +117,9 @@ describe('ListStreams and DescribeStream', { timeout: suiteTimeout }, () => {
 
     // Act
     const notFound = await failure(target.streams.send(new DescribeStreamCommand({ StreamArn: missing })));
-    const malformed = await failure(target.streams.send(new DescribeStreamCommand({ StreamArn: 'this-is-not-a-stream-arn-but-is-long-enough' })));
+    const malformed = await failure(
+      target.streams.send(new DescribeStreamCommand({ StreamArn: 'this-is-not-a-stream-arn-but-is-long-enough' })),
+    );
 
     // Assess
     expect(notFound.name).toBe('ResourceNotFoundException');
@@ -120,18 +136,43 @@ describe('stream records', { timeout: suiteTimeout }, () => {
     // Act: one change per write path, and writes that change nothing.
     await target.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'a' }, n: { N: '1' } } }));
     await target.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'a' }, n: { N: '1' } } })); // identical: no record
-    await target.dynamodb.send(new UpdateItemCommand({ TableName, Key: { pk: { S: 'a' } }, UpdateExpression: 'SET n = :n', ExpressionAttributeValues: { ':n': { N: '1' } } })); // no change
-    await target.dynamodb.send(new UpdateItemCommand({ TableName, Key: { pk: { S: 'a' } }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': { N: '1' } } }));
-    await failure(target.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'a' } }, ConditionExpression: 'attribute_not_exists(pk)' }))); // no record
+    await target.dynamodb.send(
+      new UpdateItemCommand({
+        TableName,
+        Key: { pk: { S: 'a' } },
+        UpdateExpression: 'SET n = :n',
+        ExpressionAttributeValues: { ':n': { N: '1' } },
+      }),
+    ); // no change
+    await target.dynamodb.send(
+      new UpdateItemCommand({
+        TableName,
+        Key: { pk: { S: 'a' } },
+        UpdateExpression: 'ADD n :one',
+        ExpressionAttributeValues: { ':one': { N: '1' } },
+      }),
+    );
+    await failure(
+      target.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'a' } }, ConditionExpression: 'attribute_not_exists(pk)' })),
+    ); // no record
     await target.dynamodb.send(new DeleteItemCommand({ TableName, Key: { pk: { S: 'nobody' } } })); // deletes nothing: no record
     await target.dynamodb.send(
-      new BatchWriteItemCommand({ RequestItems: { [TableName]: [{ PutRequest: { Item: { pk: { S: 'b' } } } }, { DeleteRequest: { Key: { pk: { S: 'a' } } } }] } }),
+      new BatchWriteItemCommand({
+        RequestItems: { [TableName]: [{ PutRequest: { Item: { pk: { S: 'b' } } } }, { DeleteRequest: { Key: { pk: { S: 'a' } } } }] },
+      }),
     );
     await target.dynamodb.send(
       new TransactWriteItemsCommand({
         TransactItems: [
           { Put: { TableName, Item: { pk: { S: 'c' }, s: { SS: ['x', 'y'] } } } },
-          { Update: { TableName, Key: { pk: { S: 'b' } }, UpdateExpression: 'SET m = :m', ExpressionAttributeValues: { ':m': { M: { k: { BOOL: true } } } } } },
+          {
+            Update: {
+              TableName,
+              Key: { pk: { S: 'b' } },
+              UpdateExpression: 'SET m = :m',
+              ExpressionAttributeValues: { ':m': { M: { k: { BOOL: true } } } },
+            },
+          },
         ],
       }),
     );
@@ -139,7 +180,12 @@ describe('stream records', { timeout: suiteTimeout }, () => {
     const records = await recordsOf(target.streams, table.LatestStreamArn!, 7);
 
     // Assess
-    const summary = records.map((record) => [record.eventName, record.dynamodb?.Keys?.pk?.S, record.dynamodb?.OldImage, record.dynamodb?.NewImage]);
+    const summary = records.map((record) => [
+      record.eventName,
+      record.dynamodb?.Keys?.pk?.S,
+      record.dynamodb?.OldImage,
+      record.dynamodb?.NewImage,
+    ]);
     expect(summary).toHaveLength(7);
     expect(summary[0]).toEqual(['INSERT', 'a', undefined, { pk: { S: 'a' }, n: { N: '1' } }]);
     expect(summary[1]).toEqual(['MODIFY', 'a', { pk: { S: 'a' }, n: { N: '1' } }, { pk: { S: 'a' }, n: { N: '2' } }]);
@@ -191,14 +237,24 @@ describe('stream records', { timeout: suiteTimeout }, () => {
     // Assess
     const oldItem = { pk: { S: 'k' }, v: { S: 'old' } };
     const newItem = { pk: { S: 'k' }, v: { S: 'new' } };
-    const images = records.map(({ dynamodb }) => ({ Keys: dynamodb?.Keys, NewImage: dynamodb?.NewImage, OldImage: dynamodb?.OldImage, StreamViewType: dynamodb?.StreamViewType }));
+    const images = records.map(({ dynamodb }) => ({
+      Keys: dynamodb?.Keys,
+      NewImage: dynamodb?.NewImage,
+      OldImage: dynamodb?.OldImage,
+      StreamViewType: dynamodb?.StreamViewType,
+    }));
     expect(images).toEqual([
       { Keys: { pk: { S: 'k' } }, NewImage: hasNew ? oldItem : undefined, OldImage: undefined, StreamViewType: viewType },
-      { Keys: { pk: { S: 'k' } }, NewImage: hasNew ? newItem : undefined, OldImage: hasOld ? oldItem : undefined, StreamViewType: viewType },
+      {
+        Keys: { pk: { S: 'k' } },
+        NewImage: hasNew ? newItem : undefined,
+        OldImage: hasOld ? oldItem : undefined,
+        StreamViewType: viewType,
+      },
       { Keys: { pk: { S: 'k' } }, NewImage: undefined, OldImage: hasOld ? newItem : undefined, StreamViewType: viewType },
     ]);
     // toEqual ignores undefined members: check that absent images are absent from the wire.
-    expect(records.every(({ dynamodb }) => ('NewImage' in dynamodb!) === (hasNew && !!dynamodb!.NewImage))).toBe(true);
+    expect(records.every(({ dynamodb }) => 'NewImage' in dynamodb! === (hasNew && !!dynamodb!.NewImage))).toBe(true);
     expect(records.map((record) => record.eventName)).toEqual(['INSERT', 'MODIFY', 'REMOVE']);
   });
 });
@@ -206,14 +262,26 @@ describe('stream records', { timeout: suiteTimeout }, () => {
 describe('GetShardIterator and GetRecords', { timeout: suiteTimeout }, () => {
   async function streamWithThreeRecords(): Promise<{ StreamArn: string; ShardId: string; sequenceNumbers: string[] }> {
     const table = await target.createTable('streams-iterators', streamSpecification('KEYS_ONLY'));
-    for (const pk of ['1', '2', '3']) await target.dynamodb.send(new PutItemCommand({ TableName: table.TableName, Item: { pk: { S: pk } } }));
+    for (const pk of ['1', '2', '3'])
+      await target.dynamodb.send(new PutItemCommand({ TableName: table.TableName, Item: { pk: { S: pk } } }));
     const records = await recordsOf(target.streams, table.LatestStreamArn!, 3);
     const { ShardId } = await firstShard(target.streams, table.LatestStreamArn!);
-    return { StreamArn: table.LatestStreamArn!, ShardId: ShardId!, sequenceNumbers: records.map((record) => record.dynamodb!.SequenceNumber!) };
+    return {
+      StreamArn: table.LatestStreamArn!,
+      ShardId: ShardId!,
+      sequenceNumbers: records.map((record) => record.dynamodb!.SequenceNumber!),
+    };
   }
 
-  async function keysFrom(StreamArn: string, ShardId: string, ShardIteratorType: 'TRIM_HORIZON' | 'LATEST' | 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER', SequenceNumber?: string) {
-    const { ShardIterator } = await target.streams.send(new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType, SequenceNumber }));
+  async function keysFrom(
+    StreamArn: string,
+    ShardId: string,
+    ShardIteratorType: 'TRIM_HORIZON' | 'LATEST' | 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER',
+    SequenceNumber?: string,
+  ) {
+    const { ShardIterator } = await target.streams.send(
+      new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType, SequenceNumber }),
+    );
     const { Records, NextShardIterator } = await target.streams.send(new GetRecordsCommand({ ShardIterator }));
     return { keys: Records?.map((record) => record.dynamodb?.Keys?.pk?.S), NextShardIterator };
   }
@@ -239,7 +307,9 @@ describe('GetShardIterator and GetRecords', { timeout: suiteTimeout }, () => {
   it('return at most Limit records and a NextShardIterator that continues after them', async () => {
     // Prepare
     const { StreamArn, ShardId } = await streamWithThreeRecords();
-    const { ShardIterator } = await target.streams.send(new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
+    const { ShardIterator } = await target.streams.send(
+      new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+    );
 
     // Act
     const first = await target.streams.send(new GetRecordsCommand({ ShardIterator, Limit: 2 }));
@@ -257,7 +327,9 @@ describe('GetShardIterator and GetRecords', { timeout: suiteTimeout }, () => {
     // Prepare
     const table = await target.createTable('streams-latest', streamSpecification('NEW_IMAGE'));
     const { ShardId } = await firstShard(target.streams, table.LatestStreamArn!);
-    const { ShardIterator } = await target.streams.send(new GetShardIteratorCommand({ StreamArn: table.LatestStreamArn, ShardId, ShardIteratorType: 'LATEST' }));
+    const { ShardIterator } = await target.streams.send(
+      new GetShardIteratorCommand({ StreamArn: table.LatestStreamArn, ShardId, ShardIteratorType: 'LATEST' }),
+    );
 
     // Act
     await target.dynamodb.send(new PutItemCommand({ TableName: table.TableName, Item: { pk: { S: 'after' } } }));
@@ -278,11 +350,23 @@ describe('GetShardIterator and GetRecords', { timeout: suiteTimeout }, () => {
 
     // Act
     const errors = {
-      unknownShard: await failure(target.streams.send(new GetShardIteratorCommand({ StreamArn, ShardId: 'shardId-00000000000000000000-00000000', ShardIteratorType: 'LATEST' }))),
-      atWithoutNumber: await failure(target.streams.send(new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER' }))),
-      latestWithNumber: await failure(target.streams.send(new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType: 'LATEST', SequenceNumber: sequenceNumbers[0] }))),
+      unknownShard: await failure(
+        target.streams.send(
+          new GetShardIteratorCommand({ StreamArn, ShardId: 'shardId-00000000000000000000-00000000', ShardIteratorType: 'LATEST' }),
+        ),
+      ),
+      atWithoutNumber: await failure(
+        target.streams.send(new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType: 'AT_SEQUENCE_NUMBER' })),
+      ),
+      latestWithNumber: await failure(
+        target.streams.send(
+          new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType: 'LATEST', SequenceNumber: sequenceNumbers[0] }),
+        ),
+      ),
       // The SDK passes enum values through as strings.
-      badType: await failure(target.streams.send(new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType: 'SOMEWHERE' as 'LATEST' }))),
+      badType: await failure(
+        target.streams.send(new GetShardIteratorCommand({ StreamArn, ShardId, ShardIteratorType: 'SOMEWHERE' as 'LATEST' })),
+      ),
       badIterator: await failure(target.streams.send(new GetRecordsCommand({ ShardIterator: 'not-an-iterator-at-all' }))),
       limitTooHigh: await failure(target.streams.send(new GetRecordsCommand({ ShardIterator, Limit: 1001 }))),
       limitZero: await failure(target.streams.send(new GetRecordsCommand({ ShardIterator, Limit: 0 }))),
@@ -298,8 +382,12 @@ describe('GetShardIterator and GetRecords', { timeout: suiteTimeout }, () => {
       limitTooHigh: 'ValidationException',
       limitZero: 'ValidationException',
     });
-    expect(errors.limitTooHigh.message).toBe("1 validation error detected: Value '1001' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000");
-    expect(errors.limitZero.message).toBe("1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1");
+    expect(errors.limitTooHigh.message).toBe(
+      "1 validation error detected: Value '1001' at 'limit' failed to satisfy constraint: Member must have value less than or equal to 1000",
+    );
+    expect(errors.limitZero.message).toBe(
+      "1 validation error detected: Value '0' at 'limit' failed to satisfy constraint: Member must have value greater than or equal to 1",
+    );
   });
 });
 
@@ -317,9 +405,15 @@ describe('disabling and re-enabling a stream', { timeout: suiteTimeout }, () => 
     const afterDisable = await waitForTable(target.dynamodb, TableName);
     const again = await failure(target.dynamodb.send(new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: false } })));
     await target.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'unrecorded' } } }));
-    const reenabled = await target.dynamodb.send(new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } }));
+    const reenabled = await target.dynamodb.send(
+      new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } }),
+    );
     await waitForTable(target.dynamodb, TableName);
-    const twice = await failure(target.dynamodb.send(new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } })));
+    const twice = await failure(
+      target.dynamodb.send(
+        new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: true, StreamViewType: 'KEYS_ONLY' } }),
+      ),
+    );
     const second = reenabled.TableDescription!.LatestStreamArn!;
     await target.dynamodb.send(new PutItemCommand({ TableName, Item: { pk: { S: 'after' } } }));
 
@@ -352,7 +446,9 @@ describe('disabling and re-enabling a stream', { timeout: suiteTimeout }, () => 
     await target.dynamodb.send(new UpdateTableCommand({ TableName: table.TableName, StreamSpecification: { StreamEnabled: false } }));
     await waitForTable(target.dynamodb, table.TableName);
     const { ShardId } = await firstShard(target.streams, table.LatestStreamArn!);
-    const { ShardIterator } = await target.streams.send(new GetShardIteratorCommand({ StreamArn: table.LatestStreamArn, ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
+    const { ShardIterator } = await target.streams.send(
+      new GetShardIteratorCommand({ StreamArn: table.LatestStreamArn, ShardId, ShardIteratorType: 'TRIM_HORIZON' }),
+    );
 
     // Act
     const page = await eventually(async () => {

@@ -28,16 +28,31 @@ describe('TransactWriteItems', { timeout: suiteTimeout }, () => {
   it('applies Put, Update, Delete and ConditionCheck together', async () => {
     // Prepare
     const [put, update, remove, checked] = ['put', 'update', 'delete', 'checked'].map(unique) as [string, string, string, string];
-    for (const pk of [update, remove, checked]) await target.dynamodb.send(new PutItemCommand({ TableName, Item: { ...key(pk), n: { N: '1' } } }));
+    for (const pk of [update, remove, checked])
+      await target.dynamodb.send(new PutItemCommand({ TableName, Item: { ...key(pk), n: { N: '1' } } }));
 
     // Act
     const response = await target.dynamodb.send(
       new TransactWriteItemsCommand({
         TransactItems: [
           { Put: { TableName, Item: { ...key(put), s: { S: 'new' } }, ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Update: { TableName, Key: key(update), UpdateExpression: 'SET n = n + :one', ExpressionAttributeValues: { ':one': { N: '1' } } } },
+          {
+            Update: {
+              TableName,
+              Key: key(update),
+              UpdateExpression: 'SET n = n + :one',
+              ExpressionAttributeValues: { ':one': { N: '1' } },
+            },
+          },
           { Delete: { TableName, Key: key(remove) } },
-          { ConditionCheck: { TableName, Key: key(checked), ConditionExpression: 'n = :one', ExpressionAttributeValues: { ':one': { N: '1' } } } },
+          {
+            ConditionCheck: {
+              TableName,
+              Key: key(checked),
+              ConditionExpression: 'n = :one',
+              ExpressionAttributeValues: { ':one': { N: '1' } },
+            },
+          },
         ],
       }),
     );
@@ -62,8 +77,17 @@ describe('TransactWriteItems', { timeout: suiteTimeout }, () => {
         new TransactWriteItemsCommand({
           TransactItems: [
             { Put: { TableName, Item: key(fresh) } },
-            { Put: { TableName, Item: key(existing), ConditionExpression: 'attribute_not_exists(pk)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' } },
-            { Update: { TableName, Key: key(updated), UpdateExpression: 'SET n = :two', ExpressionAttributeValues: { ':two': { N: '2' } } } },
+            {
+              Put: {
+                TableName,
+                Item: key(existing),
+                ConditionExpression: 'attribute_not_exists(pk)',
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            {
+              Update: { TableName, Key: key(updated), UpdateExpression: 'SET n = :two', ExpressionAttributeValues: { ':two': { N: '2' } } },
+            },
             { ConditionCheck: { TableName, Key: key(unique('missing')), ConditionExpression: 'attribute_exists(pk)' } },
           ],
         }),
@@ -72,7 +96,9 @@ describe('TransactWriteItems', { timeout: suiteTimeout }, () => {
 
     // Assess
     expect(error.name).toBe('TransactionCanceledException');
-    expect(error.message).toBe('Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed, None, ConditionalCheckFailed]');
+    expect(error.message).toBe(
+      'Transaction cancelled, please refer cancellation reasons for specific reasons [None, ConditionalCheckFailed, None, ConditionalCheckFailed]',
+    );
     expect(error.CancellationReasons).toEqual([
       { Code: 'None' },
       { Code: 'ConditionalCheckFailed', Message: 'The conditional request failed', Item: { ...key(existing), v: { S: 'kept' } } },
@@ -90,12 +116,16 @@ describe('TransactWriteItems', { timeout: suiteTimeout }, () => {
 
     // Act
     const error = await failure(
-      target.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [{ Update: { TableName, Key: key(pk), UpdateExpression: 'SET n = n + s' } }] })),
+      target.dynamodb.send(
+        new TransactWriteItemsCommand({ TransactItems: [{ Update: { TableName, Key: key(pk), UpdateExpression: 'SET n = n + s' } }] }),
+      ),
     );
 
     // Assess
     expect(error.name).toBe('TransactionCanceledException');
-    expect(error.CancellationReasons).toEqual([{ Code: 'ValidationError', Message: 'An operand in the update expression has an incorrect data type' }]);
+    expect(error.CancellationReasons).toEqual([
+      { Code: 'ValidationError', Message: 'An operand in the update expression has an incorrect data type' },
+    ]);
     expect(await item(pk)).toEqual({ ...key(pk), n: { N: '3' }, s: { S: 'text' } });
   });
 
@@ -106,7 +136,12 @@ describe('TransactWriteItems', { timeout: suiteTimeout }, () => {
     // Act
     const error = await failure(
       target.dynamodb.send(
-        new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName, Item: key(pk) } }, { ConditionCheck: { TableName, Key: key(pk), ConditionExpression: 'attribute_not_exists(pk)' } }] }),
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            { Put: { TableName, Item: key(pk) } },
+            { ConditionCheck: { TableName, Key: key(pk), ConditionExpression: 'attribute_not_exists(pk)' } },
+          ],
+        }),
       ),
     );
 
@@ -118,19 +153,27 @@ describe('TransactWriteItems', { timeout: suiteTimeout }, () => {
 
   it('rejects more than 100 actions', async () => {
     // Prepare
-    const TransactItems: TransactWriteItem[] = Array.from({ length: 101 }, (_, index) => ({ Put: { TableName, Item: key(`many-${index}`) } }));
+    const TransactItems: TransactWriteItem[] = Array.from({ length: 101 }, (_, index) => ({
+      Put: { TableName, Item: key(`many-${index}`) },
+    }));
 
     // Act
     const error = await failure(target.dynamodb.send(new TransactWriteItemsCommand({ TransactItems })));
 
     // Assess
     expect(error.name).toBe('ValidationException');
-    expect(error.message).toMatch(/^1 validation error detected: Value '.*' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100$/s);
+    expect(error.message).toMatch(
+      /^1 validation error detected: Value '.*' at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to 100$/s,
+    );
   });
 
   it('rejects an element with more than one action, or none', async () => {
     // Act
-    const two = await failure(target.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName, Item: key('x') }, Delete: { TableName, Key: key('y') } }] })));
+    const two = await failure(
+      target.dynamodb.send(
+        new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName, Item: key('x') }, Delete: { TableName, Key: key('y') } }] }),
+      ),
+    );
     const none = await failure(target.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [{}] })));
 
     // Assess
@@ -141,7 +184,9 @@ describe('TransactWriteItems', { timeout: suiteTimeout }, () => {
   it('rejects items that add up to more than 4 MB, writing none of them', async () => {
     // Prepare: eleven items just under the 400 KB item limit.
     const pks = Array.from({ length: 11 }, () => unique('large'));
-    const TransactItems: TransactWriteItem[] = pks.map((pk) => ({ Put: { TableName, Item: { ...key(pk), blob: { S: 'x'.repeat(390 * 1024) } } } }));
+    const TransactItems: TransactWriteItem[] = pks.map((pk) => ({
+      Put: { TableName, Item: { ...key(pk), blob: { S: 'x'.repeat(390 * 1024) } } },
+    }));
 
     // Act
     const error = await failure(target.dynamodb.send(new TransactWriteItemsCommand({ TransactItems })));
@@ -153,7 +198,11 @@ describe('TransactWriteItems', { timeout: suiteTimeout }, () => {
 
   it('rejects an action on a table that does not exist', async () => {
     // Act
-    const error = await failure(target.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: unique('no-such-table'), Item: key('x') } }] })));
+    const error = await failure(
+      target.dynamodb.send(
+        new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: unique('no-such-table'), Item: key('x') } }] }),
+      ),
+    );
 
     // Assess
     expect(error.name).toBe('ResourceNotFoundException');
@@ -161,11 +210,15 @@ describe('TransactWriteItems', { timeout: suiteTimeout }, () => {
 
   it('rejects a ConditionCheck without a ConditionExpression, naming the member', async () => {
     // Act
-    const error = await failure(target.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [{ ConditionCheck: { TableName, Key: key('x') } as never }] })));
+    const error = await failure(
+      target.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: [{ ConditionCheck: { TableName, Key: key('x') } as never }] })),
+    );
 
     // Assess
     expect(error.name).toBe('ValidationException');
-    expect(error.message).toBe("1 validation error detected: Value null at 'transactItems.1.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null");
+    expect(error.message).toBe(
+      "1 validation error detected: Value null at 'transactItems.1.member.conditionCheck.conditionExpression' failed to satisfy constraint: Member must not be null",
+    );
   });
 
   it('is idempotent for a ClientRequestToken, and refuses the token for another request', async () => {
@@ -176,7 +229,9 @@ describe('TransactWriteItems', { timeout: suiteTimeout }, () => {
     const increment = (by: string) =>
       new TransactWriteItemsCommand({
         ClientRequestToken,
-        TransactItems: [{ Update: { TableName, Key: key(pk), UpdateExpression: 'ADD n :by', ExpressionAttributeValues: { ':by': { N: by } } } }],
+        TransactItems: [
+          { Update: { TableName, Key: key(pk), UpdateExpression: 'ADD n :by', ExpressionAttributeValues: { ':by': { N: by } } } },
+        ],
       });
 
     // Act
@@ -196,10 +251,15 @@ describe('TransactWriteItems', { timeout: suiteTimeout }, () => {
     // Act
     await target.documents.send(
       new TransactWriteCommand({
-        TransactItems: [{ Put: { TableName, Item: { pk: a, tags: new Set(['x']) } } }, { Put: { TableName, Item: { pk: b, nested: { list: [1, 'two'] } } } }],
+        TransactItems: [
+          { Put: { TableName, Item: { pk: a, tags: new Set(['x']) } } },
+          { Put: { TableName, Item: { pk: b, nested: { list: [1, 'two'] } } } },
+        ],
       }),
     );
-    const { Responses } = await target.documents.send(new TransactGetCommand({ TransactItems: [{ Get: { TableName, Key: { pk: a } } }, { Get: { TableName, Key: { pk: b } } }] }));
+    const { Responses } = await target.documents.send(
+      new TransactGetCommand({ TransactItems: [{ Get: { TableName, Key: { pk: a } } }, { Get: { TableName, Key: { pk: b } } }] }),
+    );
 
     // Assess
     expect(Responses?.map((response) => response.Item)).toEqual([
@@ -233,7 +293,13 @@ describe('TransactGetItems', { timeout: suiteTimeout }, () => {
 
   it('rejects two reads of one item', async () => {
     // Act
-    const error = await failure(target.dynamodb.send(new TransactGetItemsCommand({ TransactItems: [{ Get: { TableName, Key: key('same') } }, { Get: { TableName, Key: key('same') } }] })));
+    const error = await failure(
+      target.dynamodb.send(
+        new TransactGetItemsCommand({
+          TransactItems: [{ Get: { TableName, Key: key('same') } }, { Get: { TableName, Key: key('same') } }],
+        }),
+      ),
+    );
 
     // Assess
     expect(error.name).toBe('ValidationException');

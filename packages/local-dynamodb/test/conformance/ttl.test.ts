@@ -20,9 +20,15 @@ describe('UpdateTimeToLive and DescribeTimeToLive', { timeout: suiteTimeout }, (
 
     // Act
     const initially = await target.dynamodb.send(new DescribeTimeToLiveCommand({ TableName }));
-    const enabled = await target.dynamodb.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }));
+    const enabled = await target.dynamodb.send(
+      new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }),
+    );
     const described = await target.dynamodb.send(new DescribeTimeToLiveCommand({ TableName }));
-    const again = await failure(target.dynamodb.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } })));
+    const again = await failure(
+      target.dynamodb.send(
+        new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: true, AttributeName: 'expiresAt' } }),
+      ),
+    );
 
     // Assess
     expect(initially.TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'DISABLED' });
@@ -38,7 +44,11 @@ describe('UpdateTimeToLive and DescribeTimeToLive', { timeout: suiteTimeout }, (
     const { TableName } = await target.createTable('ttl-off');
 
     // Act
-    const error = await failure(target.dynamodb.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: false, AttributeName: 'expiresAt' } })));
+    const error = await failure(
+      target.dynamodb.send(
+        new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { Enabled: false, AttributeName: 'expiresAt' } }),
+      ),
+    );
 
     // Assess
     expect(error.name).toBe('ValidationException');
@@ -47,7 +57,11 @@ describe('UpdateTimeToLive and DescribeTimeToLive', { timeout: suiteTimeout }, (
 
   it('answer ResourceNotFoundException for a table that does not exist', async () => {
     // Act
-    const update = await failure(target.dynamodb.send(new UpdateTimeToLiveCommand({ TableName: 'no-such-table-ttl', TimeToLiveSpecification: { Enabled: true, AttributeName: 'x' } })));
+    const update = await failure(
+      target.dynamodb.send(
+        new UpdateTimeToLiveCommand({ TableName: 'no-such-table-ttl', TimeToLiveSpecification: { Enabled: true, AttributeName: 'x' } }),
+      ),
+    );
     const describe = await failure(target.dynamodb.send(new DescribeTimeToLiveCommand({ TableName: 'no-such-table-ttl' })));
 
     // Assess

@@ -54,7 +54,11 @@ const replayed = <T>(stored: T): T => {
  * repeat with another request a 422 and a repeat while the first runs a 409 (errors.ts maps
  * them). A failed action stores nothing, so the client can retry with the same key.
  */
-export async function runIdempotently(scope: IdempotentRequest, context: Context, action: () => Promise<HttpResponse>): Promise<HttpResponse> {
+export async function runIdempotently(
+  scope: IdempotentRequest,
+  context: Context,
+  action: () => Promise<HttpResponse>,
+): Promise<HttpResponse> {
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName: process.env.TABLE_NAME!,
     keyAttr: 'pk',
@@ -74,7 +78,11 @@ export async function runIdempotently(scope: IdempotentRequest, context: Context
   config.registerLambdaContext(context);
 
   let produced: HttpResponse | undefined;
-  const once = makeIdempotent(async (_payload: unknown) => (produced = await action()), { persistenceStore, config, keyPrefix: scope.route });
+  const once = makeIdempotent(async (_payload: unknown) => (produced = await action()), {
+    persistenceStore,
+    config,
+    keyPrefix: scope.route,
+  });
   try {
     return (await once({ scope: [scope.tenantId, scope.route, scope.key], request: scope.request })) as HttpResponse;
   } catch (error) {

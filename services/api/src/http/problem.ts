@@ -48,6 +48,8 @@ export class HttpProblem extends Error {
 export const validationProblem = (errors: ValidationIssue[]) =>
   new HttpProblem(
     'validation',
-    errors.length > MAX_ISSUES ? `The request has ${errors.length} invalid fields; the first ${MAX_ISSUES} are listed.` : 'The request has invalid fields: see errors.',
+    errors.length > MAX_ISSUES
+      ? `The request has ${errors.length} invalid fields; the first ${MAX_ISSUES} are listed.`
+      : 'The request has invalid fields: see errors.',
     { errors: errors.slice(0, MAX_ISSUES) },
   );

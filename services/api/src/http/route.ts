@@ -97,6 +97,8 @@ export function route<TBody = undefined, TParam extends string = never>(
     const repositories = getRepositories().forRequest(context.awsRequestId);
     const request = { event, identity, params, body, headers, repositories };
     if (key === undefined || !spec.idempotency) return action(request);
-    return spec.idempotency.run({ key, tenantId: identity.tenantId, route: event.routeKey, request: { params, body } }, context, () => action(request));
+    return spec.idempotency.run({ key, tenantId: identity.tenantId, route: event.routeKey, request: { params, body } }, context, () =>
+      action(request),
+    );
   });
 }

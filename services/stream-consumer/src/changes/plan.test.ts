@@ -29,23 +29,35 @@ describe('planChange: tasks', () => {
       activity: {
         type: 'task.updated',
         title: 'Renamed',
-        changes: { status: { from: 'open', to: 'done' }, title: { from: 'Task', to: 'Renamed' }, dueDate: { from: '2027-01-01', to: null } },
+        changes: {
+          status: { from: 'open', to: 'done' },
+          title: { from: 'Task', to: 'Renamed' },
+          dueDate: { from: '2027-01-01', to: null },
+        },
       },
     });
   });
 
   it('ignores a modification that changes no tracked field (e.g. only version and updatedAt)', () => {
     const before = taskImage('t1', 'p1', 'k1');
-    expect(plan('MODIFY', { old: before, new: { ...before, version: 2, updatedAt: '2026-03-01T00:00:00.000Z' } })).toEqual({ type: 'none', reason: 'no tracked field changed' });
+    expect(plan('MODIFY', { old: before, new: { ...before, version: 2, updatedAt: '2026-03-01T00:00:00.000Z' } })).toEqual({
+      type: 'none',
+      reason: 'no tracked field changed',
+    });
   });
 
   it('uncounts a deleted task, dated at the end of its commit second and never before its last write', () => {
     const task = taskImage('t1', 'p1', 'k1', { status: 'done', updatedAt: '2030-01-01T00:00:00.500Z' });
     const effect = plan('REMOVE', { old: task }, new Date('2030-01-01T00:00:00.000Z'));
-    expect(effect).toMatchObject({ counts: { total: -1, done: -1 }, activity: { type: 'task.deleted', occurredAt: '2030-01-01T00:00:00.999Z' } });
+    expect(effect).toMatchObject({
+      counts: { total: -1, done: -1 },
+      activity: { type: 'task.deleted', occurredAt: '2030-01-01T00:00:00.999Z' },
+    });
     expect(effect).not.toHaveProperty('orphan');
     const clockSkewed = taskImage('t1', 'p1', 'k1', { updatedAt: '2030-01-01T00:00:05.000Z' });
-    expect(plan('REMOVE', { old: clockSkewed }, new Date('2030-01-01T00:00:00.000Z'))).toMatchObject({ activity: { occurredAt: '2030-01-01T00:00:05.000Z' } });
+    expect(plan('REMOVE', { old: clockSkewed }, new Date('2030-01-01T00:00:00.000Z'))).toMatchObject({
+      activity: { occurredAt: '2030-01-01T00:00:05.000Z' },
+    });
   });
 });
 
@@ -65,7 +77,11 @@ describe('planChange: projects and cleanup', () => {
     expect(plan('REMOVE', { old: projectImage('t1', 'p1') })).toMatchObject({ type: 'start-cleanup', tenantId: 't1', projectId: 'p1' });
     const cleanup = { pk: 'TENANT#t1', sk: 'CLEANUP#p1', entity: 'cleanup', tenantId: 't1', projectId: 'p1', deleted: 0 };
     expect(plan('INSERT', { new: cleanup })).toEqual({ type: 'cleanup-step', tenantId: 't1', projectId: 'p1' });
-    expect(plan('MODIFY', { old: cleanup, new: { ...cleanup, deleted: 100 } })).toEqual({ type: 'cleanup-step', tenantId: 't1', projectId: 'p1' });
+    expect(plan('MODIFY', { old: cleanup, new: { ...cleanup, deleted: 100 } })).toEqual({
+      type: 'cleanup-step',
+      tenantId: 't1',
+      projectId: 'p1',
+    });
     expect(plan('REMOVE', { old: cleanup }).type).toBe('none');
   });
 

@@ -106,7 +106,13 @@ function planProject(change: Change): Effect {
     type: 'record',
     tenantId,
     projectId,
-    activity: { eventId: change.eventId, occurredAt: occurredAt(change), type: 'project.updated', title: requiredString(change.newImage, 'name'), changes },
+    activity: {
+      eventId: change.eventId,
+      occurredAt: occurredAt(change),
+      type: 'project.updated',
+      title: requiredString(change.newImage, 'name'),
+      changes,
+    },
     counts: {},
   };
 }

@@ -4,8 +4,11 @@ import { json } from '../../http/response.js';
 import { route } from '../../http/route.js';
 
 /** PATCH /projects/{projectId}/tasks/{taskId} (JSON merge patch; If-Match optional) */
-export const handler = route({ params: ['projectId', 'taskId'], body: validateTaskUpdate }, async ({ identity, params, body, headers, repositories }) => {
-  const options = { expectedVersion: expectedVersion(headers['if-match']) };
-  const task = await repositories.tasks.update(identity.tenantId, params.projectId, params.taskId, body, options);
-  return json(200, task, { etag: etagOf(task) });
-});
+export const handler = route(
+  { params: ['projectId', 'taskId'], body: validateTaskUpdate },
+  async ({ identity, params, body, headers, repositories }) => {
+    const options = { expectedVersion: expectedVersion(headers['if-match']) };
+    const task = await repositories.tasks.update(identity.tenantId, params.projectId, params.taskId, body, options);
+    return json(200, task, { etag: etagOf(task) });
+  },
+);
