@@ -67,6 +67,8 @@ function badGateway(res: ServerResponse) {
   res.end(body);
 }
 
+const hasBody = (req: IncomingMessage) => Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+
 export async function startAuthGateway(options: AuthGatewayOptions): Promise<AuthGateway> {
   const target = new URL(options.target);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
@@ -75,6 +77,10 @@ export async function startAuthGateway(options: AuthGatewayOptions): Promise<Aut
 
   const forward = (req: IncomingMessage, res: ServerResponse) => {
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !HOP_BY_HOP.has(name)));
+    // sls offline gives a request without a content type `application/json`
+    // (LambdaProxyIntegrationEventV2), which API Gateway never does: a body sent without one
+    // would be taken as JSON locally and refused (415) on AWS. Marked as bytes, it is refused here too.
+    if (headers['content-type'] === undefined && hasBody(req)) headers['content-type'] = 'application/octet-stream';
     const upstream = httpRequest(
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent },
       (reply) => {
