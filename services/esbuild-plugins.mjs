@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 
 /**
  * `import text from 'some-package/file.js?raw'` bundles the file's contents as a string, as
- * Vite (and so vitest) does: the docs function serves the reference page's assets from npm
+ * Vite does: the docs function serves the reference page's assets from npm
  * packages this way, with no file system access and no CDN.
  */
 const rawText = {

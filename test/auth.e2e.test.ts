@@ -1,118 +1,133 @@
 // Authentication and tenant isolation over HTTP on the stack npm start runs.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './support/stack.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { loadLocalIssuer } from '@app/local-auth';
+import { httpCaller, type Call } from '@app/testing';
+import { expectProblem } from './support/problems.js';
+import { stackForSuite, type Stack } from './support/stack.js';
 
-let stack: Stack;
+const stack = stackForSuite();
+/** Sends no token unless a call names one. */
+let call: Call;
 let acme: string;
 let acmeTeammate: string;
 let globex: string;
 
 beforeAll(async () => {
-  stack = await startStack();
-  acme = await stack.token('alice', { tenant: 'acme' });
-  acmeTeammate = await stack.token('bob', { tenant: 'acme' });
-  globex = await stack.token('mallory', { tenant: 'globex' });
+  call = httpCaller(stack.current.baseUrl);
+  acme = await stack.current.token('alice', { tenant: 'acme' });
+  acmeTeammate = await stack.current.token('bob', { tenant: 'acme' });
+  globex = await stack.current.token('mallory', { tenant: 'globex' });
 });
-afterAll(async () => {
-  expect(await stack?.stop()).toBe(0);
-});
-
-async function call(token: string | undefined, method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.baseUrl}${path}`, {
-    method,
-    headers: {
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-}
 
 const ID = '01890000-0000-7000-8000-000000000000';
-const PROTECTED_ROUTES: [string, string, unknown?][] = [
-  ['POST', '/projects', { name: 'x' }],
-  ['GET', '/projects'],
-  ['GET', `/projects/${ID}`],
-  ['PATCH', `/projects/${ID}`, { name: 'x' }],
-  ['DELETE', `/projects/${ID}`],
-  ['POST', `/projects/${ID}/tasks`, { title: 'x' }],
-  ['GET', `/projects/${ID}/tasks`],
-  ['GET', `/projects/${ID}/tasks/${ID}`],
-  ['PATCH', `/projects/${ID}/tasks/${ID}`, { title: 'x' }],
-  ['DELETE', `/projects/${ID}/tasks/${ID}`],
+const PROTECTED_ROUTES: { method: string; path: string; body?: unknown }[] = [
+  { method: 'POST', path: '/projects', body: { name: 'x' } },
+  { method: 'GET', path: '/projects' },
+  { method: 'GET', path: `/projects/${ID}` },
+  { method: 'PATCH', path: `/projects/${ID}`, body: { name: 'x' } },
+  { method: 'DELETE', path: `/projects/${ID}` },
+  { method: 'POST', path: `/projects/${ID}/tasks`, body: { title: 'x' } },
+  { method: 'GET', path: `/projects/${ID}/tasks` },
+  { method: 'GET', path: `/projects/${ID}/tasks/${ID}` },
+  { method: 'PATCH', path: `/projects/${ID}/tasks/${ID}`, body: { title: 'x' } },
+  { method: 'DELETE', path: `/projects/${ID}/tasks/${ID}` },
 ];
 
-describe('authentication', () => {
-  it('answers 401 problem+json with WWW-Authenticate on every protected route without a valid token', async () => {
-    const forged = `${acme.split('.').slice(0, 2).join('.')}.${Buffer.from('not the signature').toString('base64url')}`;
-    const cases: [string, string | undefined, RegExp][] = [
-      ['no token', undefined, /^Bearer$/],
-      ['a bad signature', forged, /error="invalid_token", error_description="the token signature is not valid"/],
-      ['an expired token', await stack.token('alice', { tenant: 'acme', expiresInSeconds: -5 }), /the token has expired/],
-    ];
-    for (const [label, token, challenge] of cases) {
-      for (const [method, path, body] of PROTECTED_ROUTES) {
-        const reply = await call(token, method, path, body);
-        expect(reply.status, `${label}: ${method} ${path}`).toBe(401);
-        expect(reply.headers.get('content-type')).toBe('application/problem+json');
-        expect(reply.headers.get('www-authenticate'), `${label}: ${method} ${path}`).toMatch(challenge);
-        expect(reply.body).toMatchObject({ type: '/problems/unauthorized', status: 401 });
-      }
-    }
+const INVALID_TOKENS: [string, (stack: Stack) => Promise<string | null>, RegExp][] = [
+  ['no token', async () => null, /^Bearer$/],
+  [
+    'a bad signature',
+    async () => `${acme.split('.').slice(0, 2).join('.')}.${Buffer.from('not the signature').toString('base64url')}`,
+    /error="invalid_token", error_description="the token signature is not valid"/,
+  ],
+  ['an expired token', (stack) => stack.token('alice', { tenant: 'acme', expiresInSeconds: -5 }), /the token has expired/],
+];
+
+describe.each(INVALID_TOKENS)('authentication with %s', (_, makeToken, challenge) => {
+  let token: string | null;
+  beforeAll(async () => {
+    token = await makeToken(stack.current);
   });
 
-  it('refuses tokens of another issuer or audience', async () => {
-    const { loadLocalIssuer } = await import('@app/local-auth');
-    const issuer = await loadLocalIssuer(stack.authDir);
-    const wrongIssuer = await issuer.sign({ subject: 'alice', issuer: 'https://accounts.example.com' });
-    const wrongAudience = await issuer.sign({ subject: 'alice', audience: 'some-other-api' });
-    expect((await call(wrongIssuer, 'GET', '/projects')).headers.get('www-authenticate')).toMatch(/another issuer/);
-    expect((await call(wrongAudience, 'GET', '/projects')).headers.get('www-authenticate')).toMatch(/another audience/);
+  it.each(PROTECTED_ROUTES)(
+    'answers $method $path with 401 problem+json and a WWW-Authenticate challenge',
+    async ({ method, path, body }) => {
+      const reply = await call(method, path, { body, token });
+
+      expectProblem(reply, 401, '/problems/unauthorized');
+      expect(reply.headers.get('www-authenticate')).toMatch(challenge);
+    },
+  );
+});
+
+describe('authentication with a token of the local issuer', () => {
+  it.each([
+    ['another issuer', { issuer: 'https://accounts.example.com' }, /another issuer/],
+    ['another audience', { audience: 'some-other-api' }, /another audience/],
+  ])('refuses one for %s', async (_, claims, challenge) => {
+    const issuer = await loadLocalIssuer(stack.current.authDir);
+    const token = await issuer.sign({ subject: 'alice', ...claims });
+
+    expect((await call('GET', '/projects', { token })).headers.get('www-authenticate')).toMatch(challenge);
   });
 });
 
 describe('tenant isolation', () => {
-  it("keeps each tenant's projects and tasks out of the other's reach on every route", async () => {
-    // Prepare: acme owns a project with a task
-    const project = (await call(acme, 'POST', '/projects', { name: 'Acme roadmap' })).body;
-    const task = (await call(acme, 'POST', `/projects/${project.id}/tasks`, { title: 'Secret plan' })).body;
-    const p = `/projects/${project.id}`;
-    const t = `${p}/tasks/${task.id}`;
+  // Prepare: acme owns a project with a task. The tests below run in this order: globex's
+  // attempts first, then what acme sees afterwards.
+  let p: string;
+  let t: string;
+  let projectId: string;
+  beforeAll(async () => {
+    const project = await call('POST', '/projects', { body: { name: 'Acme roadmap' }, token: acme });
+    expect(project.status).toBe(201);
+    const task = await call('POST', `/projects/${project.body.id}/tasks`, { body: { title: 'Secret plan' }, token: acme });
+    expect(task.status).toBe(201);
+    projectId = project.body.id;
+    p = `/projects/${projectId}`;
+    t = `${p}/tasks/${task.body.id}`;
+  });
 
-    // Act + Assess: globex gets a plain 404 everywhere, with no hint the items exist
-    const attempts = [
-      await call(globex, 'GET', p),
-      await call(globex, 'PATCH', p, { name: 'Pwned' }),
-      await call(globex, 'DELETE', p),
-      await call(globex, 'POST', `${p}/tasks`, { title: 'Injected' }),
-      await call(globex, 'GET', `${p}/tasks`),
-      await call(globex, 'GET', `${p}/tasks?status=open`),
-      await call(globex, 'GET', t),
-      await call(globex, 'PATCH', t, { status: 'done' }),
-      await call(globex, 'DELETE', t),
-    ];
-    for (const reply of attempts) {
-      expect(reply.status).toBe(404);
-      expect(reply.body).toMatchObject({ type: '/problems/not-found' });
-    }
-    expect((await call(globex, 'GET', '/projects?limit=100')).body.items).toEqual([]);
+  // Another tenant gets a plain 404 everywhere, with no hint the items exist.
+  it.each<{ method: string; what: string; path: (paths: { p: string; t: string }) => string; body?: unknown }>([
+    { method: 'GET', what: 'the project', path: ({ p }) => p },
+    { method: 'PATCH', what: 'the project', path: ({ p }) => p, body: { name: 'Pwned' } },
+    { method: 'DELETE', what: 'the project', path: ({ p }) => p },
+    { method: 'POST', what: 'a task into the project', path: ({ p }) => `${p}/tasks`, body: { title: 'Injected' } },
+    { method: 'GET', what: "the project's tasks", path: ({ p }) => `${p}/tasks` },
+    { method: 'GET', what: "the project's open tasks", path: ({ p }) => `${p}/tasks?status=open` },
+    { method: 'GET', what: 'the task', path: ({ t }) => t },
+    { method: 'PATCH', what: 'the task', path: ({ t }) => t, body: { status: 'done' } },
+    { method: 'DELETE', what: 'the task', path: ({ t }) => t },
+  ])("answers another tenant's $method of $what with 404", async ({ method, path, body }) => {
+    expectProblem(await call(method, path({ p, t }), { body, token: globex }), 404, '/problems/not-found');
+  });
 
-    // Nothing changed for the owner, and a teammate of the same tenant sees it all
+  it('shows another tenant none of the projects in its list', async () => {
+    expect((await call('GET', '/projects?limit=100', { token: globex })).body.items).toEqual([]);
+  });
+
+  it('leaves the owner its project as it was', async () => {
     // (Its version may have moved: the stream consumer counts the task in taskCounts.)
-    expect((await call(acme, 'GET', p)).body).toMatchObject({ name: 'Acme roadmap' });
-    expect((await call(acmeTeammate, 'GET', t)).body).toMatchObject({ title: 'Secret plan', status: 'open', version: 1 });
-    expect((await call(acmeTeammate, 'GET', `${p}/tasks`)).body.items).toHaveLength(1);
-    expect((await call(acmeTeammate, 'GET', '/projects')).body.items.map((x: { id: string }) => x.id)).toEqual([project.id]);
+    expect((await call('GET', p, { token: acme })).body).toMatchObject({ name: 'Acme roadmap' });
+  });
+
+  it('shows a teammate of the same tenant the task, unchanged', async () => {
+    expect((await call('GET', t, { token: acmeTeammate })).body).toMatchObject({ title: 'Secret plan', status: 'open', version: 1 });
+  });
+
+  it("shows a teammate of the same tenant the project's one task and the tenant's one project", async () => {
+    expect((await call('GET', `${p}/tasks`, { token: acmeTeammate })).body.items).toHaveLength(1);
+    expect((await call('GET', '/projects', { token: acmeTeammate })).body.items.map((x: { id: string }) => x.id)).toEqual([projectId]);
   });
 
   it("refuses one tenant's list cursor to another", async () => {
-    for (let i = 0; i < 2; i++) await call(acme, 'POST', '/projects', { name: `page ${i}` });
-    const page = (await call(acme, 'GET', '/projects?limit=1')).body;
+    for (let i = 0; i < 2; i++) expect((await call('POST', '/projects', { body: { name: `page ${i}` }, token: acme })).status).toBe(201);
+    const page = (await call('GET', '/projects?limit=1', { token: acme })).body;
     expect(page.nextCursor).toEqual(expect.any(String));
-    const reply = await call(globex, 'GET', `/projects?limit=1&cursor=${encodeURIComponent(page.nextCursor)}`);
-    expect(reply.status).toBe(400);
-    expect(reply.body).toMatchObject({ type: '/problems/invalid-cursor' });
+
+    const reply = await call('GET', `/projects?limit=1&cursor=${encodeURIComponent(page.nextCursor)}`, { token: globex });
+
+    expectProblem(reply, 400, '/problems/invalid-cursor');
   });
 });

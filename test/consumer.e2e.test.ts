@@ -5,55 +5,29 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './support/stack.js';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { eventually, httpCaller, type Call, type WaitOptions } from '@app/testing';
+import { stackForSuite } from './support/stack.js';
 
-let stack: Stack;
-let token: string;
+const stack = stackForSuite();
+let call: Call;
 let documents: DynamoDBDocumentClient;
 const TABLE = 'rest-api-data-local';
 const TENANT_KEY = `TENANT#${encodeURIComponent('tenant:streams')}`;
+/** How long the consumer may take to catch up with a write (polled every 100 ms). */
+const CATCH_UP: WaitOptions = { timeoutMs: 20_000, intervalMs: 100 };
 
 beforeAll(async () => {
-  stack = await startStack();
-  token = await stack.token('stream-tester', { tenant: 'streams' });
+  call = httpCaller(stack.current.baseUrl, await stack.current.token('stream-tester', { tenant: 'streams' }));
   documents = DynamoDBDocumentClient.from(
     new DynamoDBClient({
-      endpoint: stack.dbEndpoint,
+      endpoint: stack.current.dbEndpoint,
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     }),
   );
 });
-afterAll(async () => {
-  documents?.destroy();
-  expect(await stack?.stop()).toBe(0);
-});
-
-async function call(method: string, path: string, body?: unknown) {
-  const response = await fetch(`${stack.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+afterAll(() => documents?.destroy());
 
 const partition = async (projectId: string) =>
   (
@@ -68,99 +42,145 @@ const partition = async (projectId: string) =>
   ).Items ?? [];
 
 describe('stream consumer on the local stack', () => {
-  it('keeps counts and activity in step with writes through the API', async () => {
-    const project = (await call('POST', '/projects', { name: 'Streams' })).body;
-    const a = (await call('POST', `/projects/${project.id}/tasks`, { title: 'A' })).body;
-    const b = (await call('POST', `/projects/${project.id}/tasks`, { title: 'B', status: 'in_progress' })).body;
-    await call('PATCH', `/projects/${project.id}/tasks/${a.id}`, { status: 'done' });
-    await call('DELETE', `/projects/${project.id}/tasks/${b.id}`);
-    await call('PATCH', `/projects/${project.id}`, { description: 'now with a description' });
+  describe('after writes through the API', () => {
+    let project: { id: string };
+    let taskA: { id: string };
+    beforeAll(async () => {
+      project = (await call('POST', '/projects', { body: { name: 'Streams' } })).body;
+      taskA = (await call('POST', `/projects/${project.id}/tasks`, { body: { title: 'A' } })).body;
+      const b = (await call('POST', `/projects/${project.id}/tasks`, { body: { title: 'B', status: 'in_progress' } })).body;
+      await call('PATCH', `/projects/${project.id}/tasks/${taskA.id}`, { body: { status: 'done' } });
+      await call('DELETE', `/projects/${project.id}/tasks/${b.id}`);
+      await call('PATCH', `/projects/${project.id}`, { body: { description: 'now with a description' } });
+    });
 
-    const counted = await eventually(async () => {
-      const current = (await call('GET', `/projects/${project.id}`)).body;
-      return current.taskCounts.total === 1 && current.taskCounts.done === 1 ? current : undefined;
+    it("keeps the project's task counts in step", async () => {
+      const counted = await eventually(
+        async () => {
+          const current = (await call('GET', `/projects/${project.id}`)).body;
+          return current.taskCounts.total === 1 && current.taskCounts.done === 1 ? current : undefined;
+        },
+        { ...CATCH_UP, description: 'a count of 1 task, done' },
+      );
+
+      expect(counted.taskCounts).toEqual({ total: 1, open: 0, in_progress: 0, done: 1 });
     });
-    expect(counted.taskCounts).toEqual({ total: 1, open: 0, in_progress: 0, done: 1 });
-    const feed = await eventually(async () => {
-      const page = (await call('GET', `/projects/${project.id}/activity`)).body;
-      return page.items.length === 5 ? page : undefined;
+
+    it("records every change in the project's activity feed, newest first", async () => {
+      const feed = await eventually(
+        async () => {
+          const page = (await call('GET', `/projects/${project.id}/activity`)).body;
+          return page.items.length === 5 ? page : undefined;
+        },
+        { ...CATCH_UP, description: '5 entries in the activity feed' },
+      );
+
+      // Newest first. A deletion carries only the stream's second-precision commit time (see
+      // services/stream-consumer/src/changes/plan.ts), so within one second it may sort above a
+      // later change: assert the order the feed promises, not one the clock cannot give.
+      const types = feed.items.map((e: { type: string }) => e.type);
+      expect([...types].sort()).toEqual(['project.updated', 'task.created', 'task.created', 'task.deleted', 'task.updated']);
+      expect(types.slice(-2)).toEqual(['task.created', 'task.created']);
+      const times = feed.items.map((e: { occurredAt: string }) => e.occurredAt);
+      expect(times).toEqual([...times].sort().reverse());
+      expect(feed.items.find((e: { type: string }) => e.type === 'task.updated')).toMatchObject({
+        taskId: taskA.id,
+        changes: { status: { from: 'open', to: 'done' } },
+      });
     });
-    // Newest first. A deletion carries only the stream's second-precision commit time (see
-    // services/stream-consumer/src/changes/plan.ts), so within one second it may sort above a
-    // later change: assert the order the feed promises, not one the clock cannot give.
-    const types = feed.items.map((e: { type: string }) => e.type);
-    expect([...types].sort()).toEqual(['project.updated', 'task.created', 'task.created', 'task.deleted', 'task.updated']);
-    expect(types.slice(-2)).toEqual(['task.created', 'task.created']);
-    const times = feed.items.map((e: { occurredAt: string }) => e.occurredAt);
-    expect(times).toEqual([...times].sort().reverse());
-    expect(feed.items.find((e: { type: string }) => e.type === 'task.updated')).toMatchObject({
-      taskId: a.id,
-      changes: { status: { from: 'open', to: 'done' } },
+
+    // After the two tests above, the consumer has handled batches of these writes.
+    it('logs one line per batch it handled', () => {
+      expect(stack.current.output()).toMatch(/\[consumer\] \[tableChanges [\w-]{8}\] \d+ records [\d.]+: ok in \d+ ms/);
     });
-    expect(stack.output()).toMatch(/\[consumer\] \[tableChanges [\w-]{8}\] \d+ records [\d.]+: ok in \d+ ms/);
   });
 
   it("puts the API request id of a change in the consumer's log lines, one per request", async () => {
-    const before = stack.output().length;
-    const project = (await call('POST', '/projects', { name: 'Traced' })).body;
-    await call('PATCH', `/projects/${project.id}`, { name: 'Traced, renamed' });
-    await call('PATCH', `/projects/${project.id}`, { name: 'Traced, renamed again' });
-    const logged = await eventually(async () => {
-      const lines = stack
-        .output()
-        .slice(before)
-        .split('\n')
-        .filter(
-          (l) =>
-            l.includes('"change applied"') &&
-            l.includes('"outcome":"applied"') &&
-            l.includes('"eventName":"MODIFY"') &&
-            l.includes('"entity":"project"'),
-        );
-      return lines.length >= 2 ? lines : undefined;
-    });
+    const before = stack.current.output().length;
+    const project = (await call('POST', '/projects', { body: { name: 'Traced' } })).body;
+    await call('PATCH', `/projects/${project.id}`, { body: { name: 'Traced, renamed' } });
+    await call('PATCH', `/projects/${project.id}`, { body: { name: 'Traced, renamed again' } });
+    const logged = await eventually(
+      () => {
+        const lines = stack.current
+          .output()
+          .slice(before)
+          .split('\n')
+          .filter(
+            (l) =>
+              l.includes('"change applied"') &&
+              l.includes('"outcome":"applied"') &&
+              l.includes('"eventName":"MODIFY"') &&
+              l.includes('"entity":"project"'),
+          );
+        return lines.length >= 2 ? lines : undefined;
+      },
+      { ...CATCH_UP, description: "the consumer's 2 log lines of applied project changes" },
+    );
     const ids = logged.map((line) => JSON.parse(line.slice(line.indexOf('{'))).requestId);
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('follows writes made straight into the table with the AWS CLI', async () => {
-    const project = (await call('POST', '/projects', { name: 'CLI' })).body;
+  describe('after a write made straight into the table with the AWS CLI', () => {
     const taskId = '0199aaaa-0000-7000-8000-000000000001';
-    const item = {
-      pk: { S: `${TENANT_KEY}#PROJECT#${project.id}` },
-      sk: { S: `TASK#${taskId}` },
-      gsi1pk: { S: `${TENANT_KEY}#PROJECT#${project.id}#STATUS#in_progress` },
-      gsi1sk: { S: `TASK#${taskId}` },
-      entity: { S: 'task' },
-      tenantId: { S: 'tenant:streams' },
-      projectId: { S: project.id },
-      id: { S: taskId },
-      title: { S: 'Written by the CLI' },
-      status: { S: 'in_progress' },
-      createdAt: { S: new Date().toISOString() },
-      updatedAt: { S: new Date().toISOString() },
-      version: { N: '1' },
-    };
-    await promisify(execFile)(
-      'aws',
-      ['dynamodb', 'put-item', '--endpoint-url', stack.dbEndpoint, '--table-name', TABLE, '--item', JSON.stringify(item)],
-      {
-        env: { ...process.env, AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_DEFAULT_REGION: 'us-east-1', AWS_PAGER: '' },
-      },
-    );
-    const counted = await eventually(async () => {
-      const current = (await call('GET', `/projects/${project.id}`)).body;
-      return current.taskCounts.in_progress === 1 ? current : undefined;
+    let project: { id: string };
+    beforeAll(async () => {
+      project = (await call('POST', '/projects', { body: { name: 'CLI' } })).body;
+      const item = {
+        pk: { S: `${TENANT_KEY}#PROJECT#${project.id}` },
+        sk: { S: `TASK#${taskId}` },
+        gsi1pk: { S: `${TENANT_KEY}#PROJECT#${project.id}#STATUS#in_progress` },
+        gsi1sk: { S: `TASK#${taskId}` },
+        entity: { S: 'task' },
+        tenantId: { S: 'tenant:streams' },
+        projectId: { S: project.id },
+        id: { S: taskId },
+        title: { S: 'Written by the CLI' },
+        status: { S: 'in_progress' },
+        createdAt: { S: new Date().toISOString() },
+        updatedAt: { S: new Date().toISOString() },
+        version: { N: '1' },
+      };
+      await promisify(execFile)(
+        'aws',
+        ['dynamodb', 'put-item', '--endpoint-url', stack.current.dbEndpoint, '--table-name', TABLE, '--item', JSON.stringify(item)],
+        {
+          env: {
+            ...process.env,
+            AWS_ACCESS_KEY_ID: 'local',
+            AWS_SECRET_ACCESS_KEY: 'local',
+            AWS_DEFAULT_REGION: 'us-east-1',
+            AWS_PAGER: '',
+          },
+        },
+      );
     });
-    expect(counted.taskCounts).toEqual({ total: 1, open: 0, in_progress: 1, done: 0 });
-    expect((await call('GET', `/projects/${project.id}/tasks/${taskId}`)).body).toMatchObject({ title: 'Written by the CLI' });
+
+    it("counts the task in the project's task counts", async () => {
+      const counted = await eventually(
+        async () => {
+          const current = (await call('GET', `/projects/${project.id}`)).body;
+          return current.taskCounts.in_progress === 1 ? current : undefined;
+        },
+        { ...CATCH_UP, description: 'a count of 1 task in progress' },
+      );
+
+      expect(counted.taskCounts).toEqual({ total: 1, open: 0, in_progress: 1, done: 0 });
+    });
+
+    it('serves the task through the API', async () => {
+      expect((await call('GET', `/projects/${project.id}/tasks/${taskId}`)).body).toMatchObject({ title: 'Written by the CLI' });
+    });
   });
 
   it('deletes a deleted project’s tasks and activity, leaving nothing behind', async () => {
-    const project = (await call('POST', '/projects', { name: 'Doomed' })).body;
-    for (let i = 0; i < 5; i++) await call('POST', `/projects/${project.id}/tasks`, { title: `t${i}` });
-    await eventually(async () => ((await partition(project.id)).filter((i) => i.entity === 'activity').length === 5 ? true : undefined));
+    const project = (await call('POST', '/projects', { body: { name: 'Doomed' } })).body;
+    for (let i = 0; i < 5; i++) await call('POST', `/projects/${project.id}/tasks`, { body: { title: `t${i}` } });
+    await eventually(async () => (await partition(project.id)).filter((i) => i.entity === 'activity').length === 5, {
+      ...CATCH_UP,
+      description: '5 activity entries in the project’s partition',
+    });
     expect((await call('DELETE', `/projects/${project.id}`)).status).toBe(204);
     const cleanupItems = async () =>
       (
@@ -173,14 +193,17 @@ describe('stream consumer on the local stack', () => {
         )
       ).Items ?? [];
     // The partition empties first; the cleanup item that drove it goes last.
-    await eventually(async () => ((await partition(project.id)).length === 0 && (await cleanupItems()).length === 0 ? true : undefined));
+    await eventually(async () => (await partition(project.id)).length === 0 && (await cleanupItems()).length === 0, {
+      ...CATCH_UP,
+      description: 'an empty partition and no cleanup item left',
+    });
     expect(await partition(project.id)).toEqual([]);
   });
 
   it('ends a burst of 1,000 random operations with every project’s counts equal to a recount', async () => {
     // Prepare: a few projects, then random creates, status changes and deletes, 8 at a time.
     const projects: string[] = [];
-    for (let i = 0; i < 4; i++) projects.push((await call('POST', '/projects', { name: `soak ${i}` })).body.id);
+    for (let i = 0; i < 4; i++) projects.push((await call('POST', '/projects', { body: { name: `soak ${i}` } })).body.id);
     const tasks = new Map<string, string[]>(projects.map((p) => [p, []]));
     const statuses = ['open', 'in_progress', 'done'];
     let seed = 42;
@@ -190,10 +213,10 @@ describe('stream consumer on the local stack', () => {
       const own = tasks.get(projectId)!;
       const choice = own.length === 0 ? 0 : random(10);
       if (choice < 4) {
-        const created = await call('POST', `/projects/${projectId}/tasks`, { title: 'soak', status: statuses[random(3)] });
+        const created = await call('POST', `/projects/${projectId}/tasks`, { body: { title: 'soak', status: statuses[random(3)] } });
         if (created.status === 201) own.push(created.body.id);
       } else if (choice < 8) {
-        await call('PATCH', `/projects/${projectId}/tasks/${own[random(own.length)]}`, { status: statuses[random(3)] });
+        await call('PATCH', `/projects/${projectId}/tasks/${own[random(own.length)]}`, { body: { status: statuses[random(3)] } });
       } else {
         const [taskId] = own.splice(random(own.length), 1);
         await call('DELETE', `/projects/${projectId}/tasks/${taskId}`);
@@ -211,13 +234,16 @@ describe('stream consumer on the local stack', () => {
 
     // Assess: once the consumer has caught up, counts equal a recount of the tasks.
     for (const projectId of projects) {
-      await eventually(async () => {
-        const items = (await partition(projectId)).filter((i) => i.entity === 'task');
-        const recount = { total: items.length, open: 0, in_progress: 0, done: 0 } as Record<string, number>;
-        for (const task of items) recount[task.status as string]!++;
-        const { taskCounts } = (await call('GET', `/projects/${projectId}`)).body;
-        return Object.keys(recount).every((key) => taskCounts[key] === recount[key]) ? true : undefined;
-      }, 60_000);
+      await eventually(
+        async () => {
+          const items = (await partition(projectId)).filter((i) => i.entity === 'task');
+          const recount = { total: items.length, open: 0, in_progress: 0, done: 0 } as Record<string, number>;
+          for (const task of items) recount[task.status as string]!++;
+          const { taskCounts } = (await call('GET', `/projects/${projectId}`)).body;
+          return Object.keys(recount).every((key) => taskCounts[key] === recount[key]);
+        },
+        { ...CATCH_UP, timeoutMs: 60_000, description: `project ${projectId}'s counts to equal a recount of its tasks` },
+      );
     }
   }, 300_000);
 });

@@ -5,9 +5,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ROUTES } from '@app/schema';
-import { ROOT_DIR } from './support/stack.js';
+import { HOOK_TIMEOUT_MS, ROOT_DIR } from './support/stack.js';
 
 type Template = { Resources: Record<string, { Type: string; Properties: any }>; Outputs: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -27,6 +27,10 @@ async function slsPackage(serviceDir: string, stage: string, env: Record<string,
 
 const ofType = (template: Template, type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
 
+const routeKeyOf = (route: (typeof ROUTES)[number]) => `${route.method.toUpperCase()} ${route.path}`;
+const PUBLIC_ROUTE_KEYS = ROUTES.filter((route) => 'public' in route && route.public).map(routeKeyOf);
+const PROTECTED_ROUTE_KEYS = ROUTES.filter((route) => !('public' in route && route.public)).map(routeKeyOf);
+
 beforeAll(async () => {
   workDir = await mkdtemp(join(tmpdir(), 'sls-package-'));
 });
@@ -37,7 +41,7 @@ describe('data stack (root serverless.yml)', () => {
   let prod: Template;
   beforeAll(async () => {
     [dev, prod] = [await slsPackage('', 'dev'), await slsPackage('', 'prod')];
-  });
+  }, HOOK_TIMEOUT_MS);
 
   it('defines one on-demand table with streams, PITR, TTL and the status index', () => {
     const tables = ofType(dev, 'AWS::DynamoDB::Table');
@@ -64,6 +68,9 @@ describe('data stack (root serverless.yml)', () => {
     const [, client] = ofType(dev, 'AWS::Cognito::UserPoolClient')[0]!;
     expect(client.Properties.WriteAttributes).not.toContain('custom:tenant');
     expect(client.Properties.ReadAttributes).toContain('custom:tenant');
+  });
+
+  it("exports the user pool's and its client's ids for the services", () => {
     expect(dev.Outputs.UserPoolId.Export.Name).toBe('rest-api-data-dev-UserPoolId');
     expect(dev.Outputs.UserPoolClientId.Export.Name).toBe('rest-api-data-dev-UserPoolClientId');
   });
@@ -80,7 +87,7 @@ describe('api service (services/api/serverless.yml)', () => {
   let template: Template;
   beforeAll(async () => {
     template = await slsPackage('services/api', 'dev');
-  });
+  }, HOOK_TIMEOUT_MS);
 
   // The DynamoDB actions each route needs, and not one more.
   const expectedActions: Record<string, string[]> = {
@@ -105,48 +112,54 @@ describe('api service (services/api/serverless.yml)', () => {
   const tableArn = { 'Fn::ImportValue': 'rest-api-data-dev-TableArn' };
   const indexArn = { 'Fn::Join': ['', [tableArn, '/index/gsi1']] };
 
-  it('has one function per route, each on nodejs22.x', () => {
+  it('has one function per route', () => {
     const functions = ofType(template, 'AWS::Lambda::Function');
     expect(functions.map(([id]) => id.replace(/LambdaFunction$/, '')).sort()).toEqual(Object.keys(expectedActions).sort());
-    for (const [, fn] of functions) expect(fn.Properties.Runtime).toBe('nodejs22.x');
   });
 
-  it("gives each function a role naming only its own DynamoDB actions on the table's ARNs", () => {
-    for (const [name, actions] of Object.entries(expectedActions)) {
-      const fn = template.Resources[`${name}LambdaFunction`]!;
-      const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
-      const statements = template.Resources[roleId]!.Properties.Policies.flatMap(
-        (p: { PolicyDocument: { Statement: unknown[] } }) => p.PolicyDocument.Statement,
-      );
-      const dynamo = statements.filter((s: { Action: string[] }) => s.Action.some((a) => a.startsWith('dynamodb:')));
-      const granted = [...new Set(dynamo.flatMap((s: { Action: string[] }) => s.Action))].sort();
-      expect(granted, name).toEqual(actions);
-      for (const statement of dynamo) {
+  it('runs every function on nodejs22.x', () => {
+    for (const [, fn] of ofType(template, 'AWS::Lambda::Function')) expect(fn.Properties.Runtime).toBe('nodejs22.x');
+  });
+
+  /** The statements of the policies of `name`'s role. */
+  function roleStatements(name: string): { Action: string[]; Resource: unknown; Condition?: unknown }[] {
+    const roleId = template.Resources[`${name}LambdaFunction`]!.Properties.Role['Fn::GetAtt'][0] as string;
+    return template.Resources[roleId]!.Properties.Policies.flatMap(
+      (p: { PolicyDocument: { Statement: unknown[] } }) => p.PolicyDocument.Statement,
+    );
+  }
+
+  describe.each(Object.entries(expectedActions))("%s's role", (name, actions) => {
+    const dynamoStatements = () => roleStatements(name).filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
+
+    it('names only its own DynamoDB actions', () => {
+      expect([...new Set(dynamoStatements().flatMap((s) => s.Action))].sort()).toEqual(actions);
+    });
+
+    it("names them on the table's ARNs only, and on the index for Query only", () => {
+      for (const statement of dynamoStatements()) {
         const resources = [statement.Resource].flat();
-        for (const resource of resources) expect([tableArn, indexArn], name).toContainEqual(resource);
+        for (const resource of resources) expect([tableArn, indexArn]).toContainEqual(resource);
         if (resources.some((r: unknown) => JSON.stringify(r) === JSON.stringify(indexArn)))
-          expect(statement.Action, name).toEqual(['dynamodb:Query']);
+          expect(statement.Action).toEqual(['dynamodb:Query']);
       }
-      const others = statements.filter(
-        (s: { Action: string[] }) => !s.Action.every((a) => a.startsWith('dynamodb:') || a.startsWith('logs:')),
-      );
-      expect(others, name).toEqual([]);
-    }
+    });
+
+    it('grants nothing but DynamoDB and logs', () => {
+      expect(roleStatements(name).filter((s) => !s.Action.every((a) => a.startsWith('dynamodb:') || a.startsWith('logs:')))).toEqual([]);
+    });
   });
 
-  it("lets the creates update and delete only idempotency records, in the tenants' record partitions", () => {
-    for (const name of ['CreateProject', 'CreateTask']) {
-      const roleId = template.Resources[`${name}LambdaFunction`]!.Properties.Role['Fn::GetAtt'][0] as string;
-      const statements = template.Resources[roleId]!.Properties.Policies.flatMap(
-        (p: { PolicyDocument: { Statement: { Action: string[] }[] } }) => p.PolicyDocument.Statement,
+  it.each(['CreateProject', 'CreateTask'])(
+    "lets %s update and delete only idempotency records, in the tenants' record partitions",
+    (name) => {
+      const idempotency = roleStatements(name).filter(
+        (s) => s.Action.includes('dynamodb:UpdateItem') || s.Action.includes('dynamodb:DeleteItem'),
       );
-      const idempotency = statements.filter(
-        (s: { Action: string[] }) => s.Action.includes('dynamodb:UpdateItem') || s.Action.includes('dynamodb:DeleteItem'),
-      );
-      expect(idempotency, name).toHaveLength(1);
-      expect(idempotency[0].Condition, name).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#IDEMPOTENCY'] } });
-    }
-  });
+      expect(idempotency).toHaveLength(1);
+      expect(idempotency[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#IDEMPOTENCY'] } });
+    },
+  );
 
   it('sets SDK attempts and timeouts for every function', () => {
     for (const [, fn] of ofType(template, 'AWS::Lambda::Function')) {
@@ -195,14 +208,13 @@ describe('api service (services/api/serverless.yml)', () => {
     const deployed = ofType(template, 'AWS::ApiGatewayV2::Route')
       .map(([, r]) => r.Properties.RouteKey as string)
       .filter((key) => key !== '$default');
-    expect(deployed.sort()).toEqual(ROUTES.map((route) => `${route.method.toUpperCase()} ${route.path}`).sort());
+    expect(deployed.sort()).toEqual(ROUTES.map(routeKeyOf).sort());
   });
 
-  it('puts the JWT authorizer (Cognito of the same stage by default) on every route but the public documentation', () => {
+  it('has one authorizer: JWT, from Cognito of the same stage by default', () => {
     const authorizers = ofType(template, 'AWS::ApiGatewayV2::Authorizer');
     expect(authorizers).toHaveLength(1);
-    const [authorizerId, authorizer] = authorizers[0]!;
-    expect(authorizer.Properties).toMatchObject({
+    expect(authorizers[0]![1].Properties).toMatchObject({
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
@@ -215,27 +227,45 @@ describe('api service (services/api/serverless.yml)', () => {
         },
       },
     });
-    const publicRoutes = ROUTES.filter((route) => 'public' in route && route.public).map((route) => `GET ${route.path}`);
-    expect(publicRoutes.sort()).toEqual(['GET /docs', 'GET /docs/{asset}', 'GET /openapi.json']);
-    for (const [, route] of ofType(template, 'AWS::ApiGatewayV2::Route')) {
-      if (publicRoutes.includes(route.Properties.RouteKey)) {
-        expect(route.Properties.AuthorizerId, route.Properties.RouteKey).toBeUndefined();
-        continue;
-      }
-      expect(route.Properties.AuthorizationType, route.Properties.RouteKey).toBe('JWT');
-      expect(route.Properties.AuthorizerId, route.Properties.RouteKey).toEqual({ Ref: authorizerId });
-    }
   });
 
-  it('takes another OIDC issuer and audience from the environment at package time, and CORS origins per stage', async () => {
-    const custom = await slsPackage('services/api', 'prod', {
-      AUTH_ISSUER_URL: 'https://login.example.com/',
-      AUTH_AUDIENCE: 'api://tasks',
+  it('leaves only the documentation public', () => {
+    expect([...PUBLIC_ROUTE_KEYS].sort()).toEqual(['GET /docs', 'GET /docs/{asset}', 'GET /openapi.json']);
+  });
+
+  /** The deployed route of `routeKey` (exactly one). */
+  function deployedRoute(routeKey: string) {
+    const routes = ofType(template, 'AWS::ApiGatewayV2::Route').filter(([, route]) => route.Properties.RouteKey === routeKey);
+    expect(routes).toHaveLength(1);
+    return routes[0]![1];
+  }
+
+  it.each(PUBLIC_ROUTE_KEYS)('puts no authorizer on the public %s', (routeKey) => {
+    expect(deployedRoute(routeKey).Properties.AuthorizerId).toBeUndefined();
+  });
+
+  it.each([...PROTECTED_ROUTE_KEYS, '$default'])('puts the JWT authorizer on %s', (routeKey) => {
+    const [authorizerId] = ofType(template, 'AWS::ApiGatewayV2::Authorizer')[0]!;
+    const route = deployedRoute(routeKey);
+    expect(route.Properties.AuthorizationType).toBe('JWT');
+    expect(route.Properties.AuthorizerId).toEqual({ Ref: authorizerId });
+  });
+
+  describe('packaged with another OIDC issuer and audience in the environment, for prod', () => {
+    let custom: Template;
+    beforeAll(async () => {
+      custom = await slsPackage('services/api', 'prod', { AUTH_ISSUER_URL: 'https://login.example.com/', AUTH_AUDIENCE: 'api://tasks' });
+    }, HOOK_TIMEOUT_MS);
+
+    it('takes the issuer and audience from the environment at package time', () => {
+      const [, authorizer] = ofType(custom, 'AWS::ApiGatewayV2::Authorizer')[0]!;
+      expect(authorizer.Properties.JwtConfiguration).toEqual({ Issuer: 'https://login.example.com/', Audience: ['api://tasks'] });
     });
-    const [, authorizer] = ofType(custom, 'AWS::ApiGatewayV2::Authorizer')[0]!;
-    expect(authorizer.Properties.JwtConfiguration).toEqual({ Issuer: 'https://login.example.com/', Audience: ['api://tasks'] });
-    const [, api] = ofType(custom, 'AWS::ApiGatewayV2::Api')[0]!;
-    expect(api.Properties.CorsConfiguration.AllowOrigins).toEqual(['https://app.example.com']);
+
+    it("allows prod's own browser origin (CORS)", () => {
+      const [, api] = ofType(custom, 'AWS::ApiGatewayV2::Api')[0]!;
+      expect(api.Properties.CorsConfiguration.AllowOrigins).toEqual(['https://app.example.com']);
+    });
   });
 
   it('has API Gateway write the access log: one JSON line per request, ids that join the function logs, no caller IP or identity', () => {

@@ -3,7 +3,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { expect, it } from 'vitest';
+import { expect, it } from '@jest/globals';
 import { ROOT_DIR } from './support/stack.js';
 
 it('lints clean with redocly lint', async () => {

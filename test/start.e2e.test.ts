@@ -3,8 +3,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, runRootScript, startStack } from './support/stack.js';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { freePort, httpCaller } from '@app/testing';
+import { runRootScript, startStack } from './support/stack.js';
 
 let dataDir: string;
 beforeAll(async () => {
@@ -16,22 +17,18 @@ describe('npm start', () => {
   it('keeps a project created before a restart', async () => {
     const first = await startStack({ dataDir, authDir: join(dataDir, 'auth') });
     expect(first.output()).toContain(`data in ${join(dataDir, 'dynamodb')}`);
-    const authorization = `Bearer ${await first.token('restarter')}`;
-    const created = await fetch(`${first.baseUrl}/projects`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization },
-      body: JSON.stringify({ name: 'Survives restarts' }),
-    });
+    const token = await first.token('restarter');
+    const created = await httpCaller(first.baseUrl, token)('POST', '/projects', { body: { name: 'Survives restarts' } });
     expect(created.status).toBe(201);
-    const { id } = (await created.json()) as { id: string };
+    const { id } = created.body as { id: string };
     expect(first.output()).toMatch(/\[start\] DynamoDB \(embedded\) on http:\/\/127\.0\.0\.1:\d+, data in /);
     expect(await first.stop()).toBe(0);
 
     const second = await startStack({ dataDir, authDir: join(dataDir, 'auth') });
     try {
-      const reread = await fetch(`${second.baseUrl}/projects/${id}`, { headers: { authorization } });
+      const reread = await httpCaller(second.baseUrl, token)('GET', `/projects/${id}`);
       expect(reread.status).toBe(200);
-      expect(await reread.json()).toMatchObject({ id, name: 'Survives restarts' });
+      expect(reread.body).toMatchObject({ id, name: 'Survives restarts' });
     } finally {
       expect(await second.stop()).toBe(0);
     }

@@ -185,7 +185,7 @@ export async function measureCapacity(
     recording = { read: 0, write: 0, calls: 0 };
     const response = await handlers[route.functionName]!(
       httpEvent(route.request(fixture, i), requestId),
-      lambdaContext(route.functionName, requestId),
+      lambdaContext({ functionName: route.functionName, awsRequestId: requestId }),
     );
     const units = recording;
     recording = undefined;

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { loadLocalIssuer } from '@app/local-auth';
 import { ratio, round } from './stats.ts';
 import { generateLoad, type LoadRequest, type LoadResult } from './support/load.ts';
-import { BENCH_DIR, freePort, ROOT_DIR, startChild, TSX_ARGS, type Child } from './support/processes.ts';
+import { freePort } from '@app/testing';
+import { BENCH_DIR, ROOT_DIR, startChild, TSX_ARGS, type Child } from './support/processes.ts';
 import { CLAIMS, TENANT_ID } from './support/routes.ts';
 
 /** The end-to-end target: the stack serves at least this share of the plain server's requests per second. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { bounded, formatTable, kb, median, quantile, ratio, round, roundSummary, summarize } from './stats.ts';
 
 describe('quantile', () => {

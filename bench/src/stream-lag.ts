@@ -88,7 +88,10 @@ export async function measureStreamLag(options: LagOptions): Promise<LagFigure> 
           const id = record.dynamodb?.NewImage?.id?.S;
           if (id !== undefined && record.eventName === 'INSERT' && !invoked.has(id)) invoked.set(id, invokedAt);
         }
-        const result = await handler(event as DynamoDBStreamEvent, lambdaContext(mapping.functionName, `lag-${Date.now()}`, 60_000));
+        const result = await handler(
+          event as DynamoDBStreamEvent,
+          lambdaContext({ functionName: mapping.functionName, awsRequestId: `lag-${Date.now()}`, timeoutMs: 60_000 }),
+        );
         durations.push(performance.now() - invokedAt);
         return result;
       },

@@ -1,6 +1,6 @@
-// vitest setup of the test/ suites: every response the suites receive from a local stack
-// through fetch is checked against the OpenAPI document (support/contract.ts); a departure
-// fails the request, and so the test that made it.
+// Set-up of every test/ suite (setupFilesAfterEnv in jest.config.js): every response the
+// suites receive from a local stack through fetch is checked against the OpenAPI document
+// (support/contract.ts); a departure fails the request, and so the test that made it.
 import { contractViolations } from './contract.js';
 
 const realFetch = globalThis.fetch;

@@ -2,21 +2,23 @@
 // turbo runs first) on free ports, and stops it with SIGINT as Ctrl+C would.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadLocalIssuer } from '@app/local-auth';
 import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect } from '@jest/globals';
+import { loadLocalIssuer } from '@app/local-auth';
+import { eventually, freePort } from '@app/testing';
 
 export const ROOT_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+/**
+ * How long a hook that boots or stops a stack (or packages a service) may take. jest has one
+ * timeout for tests and hooks (testTimeout, 120 s here); hooks that boot something pass this.
+ */
+export const HOOK_TIMEOUT_MS = 240_000;
+
+/** How long scripts/start.ts may take to print that it is ready. */
+const READY_TIMEOUT_MS = 180_000;
 
 export interface Stack {
   baseUrl: string;
@@ -30,10 +32,15 @@ export interface Stack {
   stop(): Promise<number | null>;
 }
 
+export interface StackOptions {
+  dataDir?: string;
+  authDir?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
 export interface RunningScript {
   child: ChildProcess;
   output: () => string;
-  waitFor(pattern: RegExp, timeoutMs: number): Promise<void>;
   exited: Promise<number | null>;
 }
 
@@ -44,39 +51,34 @@ export function runRootScript(script: string, env: NodeJS.ProcessEnv): RunningSc
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
-  const waiters = new Set<() => void>();
-  const onData = (chunk: Buffer) => {
-    text += chunk.toString();
-    for (const check of waiters) check();
-  };
+  const onData = (chunk: Buffer) => void (text += chunk.toString());
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    output: () => text,
-    exited,
-    waitFor(pattern, timeoutMs) {
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => finish(new Error(`timed out waiting for ${pattern}; output:\n${text}`)), timeoutMs);
-        const check = () => pattern.test(text) && finish();
-        const finish = (error?: Error) => {
-          clearTimeout(timer);
-          waiters.delete(check);
-          if (error) reject(error);
-          else resolve();
-        };
-        waiters.add(check);
-        void exited.then((code) =>
-          finish(pattern.test(text) ? undefined : new Error(`exited with ${code} before ${pattern}; output:\n${text}`)),
-        );
-        check();
-      });
-    },
-  };
+  return { child, output: () => text, exited };
 }
 
-export async function startStack(options: { dataDir?: string; authDir?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Stack> {
+const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+/** Resolves once scripts/start.ts says it is ready; rejects, with its output, if it exits first or takes too long. */
+async function untilReady(run: RunningScript): Promise<void> {
+  const ready = /\[start\] ready/;
+  let outcome: 'ready' | 'exited';
+  try {
+    outcome = await eventually(() => (ready.test(run.output()) ? 'ready' : hasExited(run.child) ? 'exited' : undefined), {
+      timeoutMs: READY_TIMEOUT_MS,
+      intervalMs: 100,
+      description: `${ready} in the output of scripts/start.ts`,
+    });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; output:\n${run.output()}`, { cause: error });
+  }
+  if (outcome === 'exited') {
+    throw new Error(`scripts/start.ts exited with ${run.child.exitCode ?? run.child.signalCode} before ${ready}; output:\n${run.output()}`);
+  }
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const [apiPort, dbPort, offlinePort, lambdaPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const ownAuthDir = options.authDir ? undefined : mkdtempSync(join(tmpdir(), 'stack-auth-'));
   const authDir = options.authDir ?? ownAuthDir!;
@@ -90,9 +92,10 @@ export async function startStack(options: { dataDir?: string; authDir?: string; 
     ...options.env,
   });
   try {
-    await run.waitFor(/\[start\] ready/, 180_000);
+    await untilReady(run);
   } catch (error) {
     run.child.kill('SIGKILL');
+    if (ownAuthDir) rmSync(ownAuthDir, { recursive: true, force: true });
     throw error;
   }
   const issuer = await loadLocalIssuer(authDir);
@@ -111,4 +114,20 @@ export async function startStack(options: { dataDir?: string; authDir?: string; 
       return code;
     },
   };
+}
+
+/**
+ * One stack for the whole test file: booted before its first test, stopped after its last,
+ * where a stop that does not exit with code 0 fails the file. Read `.current` in hooks and
+ * tests (it is set once the suite's first beforeAll has run).
+ */
+export function stackForSuite(options: StackOptions = {}): { readonly current: Stack } {
+  const handle: { current?: Stack } = {};
+  beforeAll(async () => {
+    handle.current = await startStack(options);
+  }, HOOK_TIMEOUT_MS);
+  afterAll(async () => {
+    if (handle.current) expect(await handle.current.stop()).toBe(0);
+  }, HOOK_TIMEOUT_MS);
+  return handle as { readonly current: Stack };
 }

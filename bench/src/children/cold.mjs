@@ -6,12 +6,12 @@
 // in elapsed time and in CPU time of the process (less sensitive to a busy machine).
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { lambdaContext } from './lambda-context.mjs';
+import { lambdaContext } from '@app/testing/lambda-context';
 
 const [bundle, exportName] = process.argv.slice(2);
 const event = JSON.parse(process.env.BENCH_EVENT ?? '{}');
 const functionName = process.env.BENCH_FUNCTION ?? 'bench';
-const context = lambdaContext(functionName, `cold-${process.pid}`);
+const context = lambdaContext({ functionName, awsRequestId: `cold-${process.pid}` });
 
 /** CPU ms (user + system) of this process since `since` (a process.cpuUsage() reading). */
 const cpuMs = (since) => {

@@ -8,7 +8,7 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { lambdaContext } from './lambda-context.mjs';
+import { lambdaContext } from '@app/testing/lambda-context';
 
 const spec = JSON.parse(process.env.BENCH_SPEC ?? '{}');
 
@@ -26,7 +26,7 @@ DynamoDBDocumentClient.prototype.send = async function send(command) {
 const handler = (await import(pathToFileURL(spec.bundle.path).href))[spec.bundle.exportName];
 
 let sequence = 0;
-const contextOf = (functionName) => lambdaContext(functionName, `overhead-${++sequence}`);
+const contextOf = (functionName) => lambdaContext({ functionName, awsRequestId: `overhead-${++sequence}` });
 const eventOf = () => {
   const event = globalThis.structuredClone(spec.event);
   event.requestContext.requestId = `req-${++sequence}`;

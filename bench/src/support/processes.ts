@@ -1,7 +1,6 @@
 // Child processes of the benchmarks: started with their output captured, awaited on a line
 // they print, and always stopped (SIGTERM or SIGINT, then SIGKILL after a grace period).
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT_DIR = fileURLToPath(new URL('../../../', import.meta.url));
@@ -87,14 +86,6 @@ export function startChild(name: string, command: string, args: string[], option
 /** Stops every child still running (on the way out, or after a failure). */
 export async function stopAllChildren(): Promise<void> {
   await Promise.all([...running].map((c) => c.stop()));
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Runs a command to completion; resolves with its stdout, rejects with its output on failure. */

@@ -1,6 +1,8 @@
 // The API's routes as the benchmarks exercise them: which function of services/api/serverless.yml
 // serves each, its hand-written baseline (bench/baseline/handlers), a valid request against the
 // bench's fixture, and what the stubbed database answers for the per-request measurement.
+import { ROUTES as API_ROUTES } from '@app/schema';
+import { apiEvent } from '@app/testing';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
 export const TENANT = 'bench';
@@ -173,14 +175,16 @@ export const ROUTES: RouteCase[] = [
 
 /** The API Gateway HTTP API (payload 2.0) event of a request, with the authorizer's verified claims. */
 export function httpEvent(spec: RequestSpec, requestId: string): APIGatewayProxyEventV2 {
-  const path = spec.route.replace(/\{(\w+)\}/g, (_, name: string) => spec.pathParameters?.[name] ?? '');
+  const route = API_ROUTES.find((r) => r.method === spec.method.toLowerCase() && r.path === spec.route);
+  if (!route) throw new Error(`no route ${spec.method} ${spec.route} in packages/schema`);
   const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
-  const now = Date.now();
-  return {
-    version: '2.0',
-    routeKey: `${spec.method} ${spec.route}`,
-    rawPath: path,
-    rawQueryString: new URLSearchParams(spec.query ?? {}).toString(),
+  return apiEvent(route.operationId, {
+    params: spec.pathParameters,
+    query: spec.query,
+    rawBody: body,
+    claims: CLAIMS,
+    requestId,
+    // What a client sends through API Gateway, so that the handlers read realistic headers.
     headers: {
       accept: 'application/json',
       'user-agent': 'bench',
@@ -188,24 +192,7 @@ export function httpEvent(spec: RequestSpec, requestId: string): APIGatewayProxy
       authorization: 'Bearer (verified by API Gateway)',
       ...(body !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) } : {}),
     },
-    ...(spec.query ? { queryStringParameters: spec.query } : {}),
-    ...(spec.pathParameters ? { pathParameters: spec.pathParameters } : {}),
-    ...(body !== undefined ? { body } : {}),
-    isBase64Encoded: false,
-    requestContext: {
-      accountId: '123456789012',
-      apiId: 'bench',
-      domainName: 'api.example.com',
-      domainPrefix: 'api',
-      http: { method: spec.method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
-      requestId,
-      routeKey: `${spec.method} ${spec.route}`,
-      stage: '$default',
-      time: new Date(now).toUTCString(),
-      timeEpoch: now,
-      authorizer: { jwt: { claims: CLAIMS, scopes: [] } },
-    },
-  } as APIGatewayProxyEventV2;
+  });
 }
 
-export { lambdaContext } from '../children/lambda-context.mjs';
+export { lambdaContext } from '@app/testing/lambda-context';

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { esbuildOptionsFrom } from './service.ts';
 
 describe('esbuildOptionsFrom (what serverless-esbuild passes to esbuild)', () => {

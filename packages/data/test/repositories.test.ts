@@ -1,15 +1,18 @@
 // Integration tests of the repositories against the embedded DynamoDB (started here).
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidCursorError, NotFoundError, PreconditionFailedError, type Repositories } from '../src/index.js';
-import { startTestDatabase, type TestDatabase } from './database.js';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startTestDatabase, type TestDatabase } from '@app/testing';
+import { createRepositories, InvalidCursorError, NotFoundError, PreconditionFailedError, type Repositories } from '../src/index.js';
 
 let database: TestDatabase;
 let repos: Repositories;
 
+const repositoriesOf = (options: { now?: () => Date; cursorSecret?: string } = {}) =>
+  createRepositories({ client: database.client, tableName: database.tableName, cursorSecret: 'test-cursor-secret-0123456789', ...options });
+
 beforeAll(async () => {
   database = await startTestDatabase();
-  repos = database.repositories();
+  repos = repositoriesOf();
 });
 afterAll(async () => database.stop());
 
@@ -98,7 +101,7 @@ describe('ProjectRepository', () => {
     const { nextCursor } = await repos.projects.list('tenant-c1', { limit: 1 });
     expect(nextCursor).toBeTruthy();
     await expect(repos.projects.list('tenant-c2', { limit: 1, cursor: nextCursor! })).rejects.toBeInstanceOf(InvalidCursorError);
-    const otherSecret = database.repositories({ cursorSecret: 'some-other-secret-0123456789' });
+    const otherSecret = repositoriesOf({ cursorSecret: 'some-other-secret-0123456789' });
     await expect(otherSecret.projects.list('tenant-c1', { limit: 1, cursor: nextCursor! })).rejects.toBeInstanceOf(InvalidCursorError);
   });
 });

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startAuthGateway, type AccessEntry, type AuthGateway } from './gateway.js';
 import { loadLocalIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer } from './issuer.js';
 import { createVerifier } from './verify.js';
@@ -11,7 +11,7 @@ let dir: string;
 let issuer: LocalIssuer;
 let upstream: Server;
 let gateway: AuthGateway;
-const received: { method?: string; url?: string; authorization?: string; body: string }[] = [];
+const received: { method?: string; url?: string; authorization?: string; contentType?: string; body: string }[] = [];
 const accessLog: AccessEntry[] = [];
 
 beforeAll(async () => {
@@ -22,7 +22,13 @@ beforeAll(async () => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      received.push({ method: req.method, url: req.url, authorization: req.headers.authorization, body });
+      received.push({
+        method: req.method,
+        url: req.url,
+        authorization: req.headers.authorization,
+        contentType: req.headers['content-type'],
+        body,
+      });
       res.writeHead(201, { 'content-type': 'application/json', etag: '"1"' });
       res.end(JSON.stringify({ ok: true }));
     });
@@ -53,7 +59,29 @@ describe('auth gateway', () => {
     });
     expect(response.status).toBe(201);
     expect(response.headers.get('etag')).toBe('"1"');
-    expect(received.at(-1)).toEqual({ method: 'POST', url: '/projects?limit=2', authorization: `Bearer ${token}`, body: '{"name":"x"}' });
+    expect(received.at(-1)).toEqual({
+      method: 'POST',
+      url: '/projects?limit=2',
+      authorization: `Bearer ${token}`,
+      contentType: 'application/json',
+      body: '{"name":"x"}',
+    });
+  });
+
+  it('marks a body sent without a content type as bytes, where sls offline would take it for JSON', async () => {
+    // Act
+    const token = await issuer.sign({ subject: 'alice' });
+    await fetch(`${gateway.url}/projects`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: new TextEncoder().encode('{}'),
+    });
+    const afterBody = received.at(-1);
+    await fetch(`${gateway.url}/projects`, { headers: { authorization: `Bearer ${token}` } });
+
+    // Assess: API Gateway passes no content type, and the function refuses the body (415)
+    expect(afterBody).toMatchObject({ contentType: 'application/octet-stream', body: '{}' });
+    expect(received.at(-1)!.contentType).toBeUndefined();
   });
 
   it('answers 401 problem+json with a challenge and forwards nothing', async () => {

@@ -5,7 +5,8 @@ import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { afterEach, describe, expect, it } from 'vitest';
+import { eventually, freePort } from '@app/testing';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { createDynamoDBClient } from './ensure-tables.js';
 
 const rootDir = fileURLToPath(new URL('../../../', import.meta.url));
@@ -38,16 +39,6 @@ function runDb(env: Record<string, string>): Run {
   return { child, stdout: () => stdout, stderr: () => stderr, exit };
 }
 
-async function waitForOutput(run: Run, text: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!run.stdout().includes(text)) {
-    if (run.child.exitCode !== null || Date.now() > deadline) {
-      throw new Error(`no "${text}" (exit ${run.child.exitCode})\nstdout:\n${run.stdout()}\nstderr:\n${run.stderr()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 async function listenAnywhere(): Promise<Server> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -55,25 +46,22 @@ async function listenAnywhere(): Promise<Server> {
   return server;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('npm run db (scripts/db.ts)', () => {
   it('serves the tables of serverless.yml on DB_PORT until SIGINT, then exits 0', async () => {
     // Prepare
     const port = await freePort();
     const run = runDb({ DB_PORT: String(port), DB_IN_MEMORY: '1' });
-    await waitForOutput(run, '[db] ready');
     const client = createDynamoDBClient(`http://127.0.0.1:${port}`);
     cleanups.push(() => client.destroy());
 
-    // Act
-    const { TableNames } = await client.send(new ListTablesCommand({}));
+    // Act: ready once the port answers with the table in place
+    const TableNames = await eventually(
+      async () => {
+        const { TableNames: names = [] } = await client.send(new ListTablesCommand({}));
+        return names.length > 0 ? names : undefined;
+      },
+      { timeoutMs: 20_000, description: `npm run db answering on ${port}` },
+    );
     run.child.kill('SIGINT');
     const code = await run.exit;
 

@@ -2,7 +2,7 @@
 // what it does not handle reaches dynalite untouched.
 import { crc32 } from 'node:zlib';
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startLocalDynamoDB } from './server.js';
 import type { LocalDynamoDB } from './server.js';
 

@@ -19,7 +19,7 @@ import {
   GetShardIteratorCommand,
   ListStreamsCommand,
 } from '@aws-sdk/client-dynamodb-streams';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { readStream } from '../test/conformance/target.js';
 import { startLocalDynamoDB } from './server.js';
 

@@ -15,7 +15,7 @@ import {
   GetShardIteratorCommand,
   ListStreamsCommand,
 } from '@aws-sdk/client-dynamodb-streams';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { failure, readStream } from '../test/conformance/target.js';
 import { startLocalDynamoDB } from './server.js';
 import type { LocalDynamoDB } from './server.js';

@@ -11,7 +11,7 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { createDynamoDBClient, ensureTables, ensureTablesAt } from './ensure-tables.js';
 import { LocalDynamoDBDataDirInUseError, LocalDynamoDBPortInUseError, startLocalDynamoDB } from './server.js';
 import type { LocalDynamoDB, LocalDynamoDBOptions } from './server.js';

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { parseServerlessYaml, resolveVariables } from './serverless-yaml.js';
 import { readTableDefinitions, tableDefinitionsFromYaml } from './table-definition.js';
 

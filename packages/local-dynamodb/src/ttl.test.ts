@@ -3,7 +3,7 @@
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, QueryCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import { readStream } from '../test/conformance/target.js';
 import { startLocalDynamoDB } from './server.js';
 import type { LocalDynamoDBOptions } from './server.js';

@@ -1,5 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { driveBatch, firstFailedIndex, type InvokeOutcome } from './batch-driver.js';
 import type { FailureCondition } from './destination.js';
 

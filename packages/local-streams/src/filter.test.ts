@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { passesFilters, type FilterPattern } from './filter.js';
 
 const record = (eventName: string, newImage?: object, oldImage?: object) => ({

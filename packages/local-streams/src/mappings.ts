@@ -12,6 +12,8 @@ export interface StreamMapping {
   handler: { file: string; exportName: string };
   /** Environment the function gets (provider + function level). */
   environment: Record<string, string>;
+  /** The function's timeout (function level, else provider level, else Lambda's 6 s). */
+  timeoutSeconds: number;
   streamArn: string;
   batchSize: number;
   batchWindowSeconds: number;
@@ -48,6 +50,7 @@ export function mappingsFromConfig(config: Json): StreamMapping[] {
       mappings.push({
         functionName,
         handler: { file: handler.slice(0, dot), exportName: handler.slice(dot + 1) },
+        timeoutSeconds: Number(fn.timeout ?? config.provider?.timeout ?? 6),
         environment: Object.fromEntries(Object.entries({ ...providerEnv, ...(fn.environment ?? {}) }).map(([k, v]) => [k, String(v)])),
         streamArn: settings.arn,
         batchSize: settings.batchSize ?? DEFAULTS.batchSize,

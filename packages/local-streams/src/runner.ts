@@ -2,11 +2,11 @@
 // stream's shards and invoke the function's handler (in this process) with Lambda's event
 // shape and Lambda's delivery rules (batch-driver.ts). Works against the embedded DynamoDB
 // and any endpoint that speaks the Streams API.
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, type Shard } from '@aws-sdk/client-dynamodb-streams';
+import { lambdaContext } from '@app/testing/lambda-context';
 import type { Context, DynamoDBRecord } from 'aws-lambda';
 import { driveBatch, type InvokeOutcome } from './batch-driver.js';
 import { fileCheckpointStore, type CheckpointStore } from './checkpoints.js';
@@ -41,23 +41,6 @@ export interface StreamRunner {
 
 const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
-function lambdaContext(functionName: string): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${functionName}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => 60_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
-}
-
 /** Imports the handler with the function's environment in place, as Lambda's init does. */
 async function importInvoker(serviceDir: string, mapping: StreamMapping): Promise<Invoker> {
   for (const [name, value] of Object.entries(mapping.environment))
@@ -66,7 +49,11 @@ async function importInvoker(serviceDir: string, mapping: StreamMapping): Promis
   const handler = module[mapping.handler.exportName];
   if (typeof handler !== 'function')
     throw new Error(`${mapping.functionName}: ${mapping.handler.file} exports no function ${mapping.handler.exportName}`);
-  return (event) => (handler as (e: unknown, c: Context) => Promise<unknown>)(event, lambdaContext(mapping.functionName));
+  return (event) =>
+    (handler as (e: unknown, c: Context) => Promise<unknown>)(
+      event,
+      lambdaContext({ functionName: mapping.functionName, timeoutMs: mapping.timeoutSeconds * 1000 }),
+    );
 }
 
 /** `.../stream/latest` names the table's current stream, whatever its label. */

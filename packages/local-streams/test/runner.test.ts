@@ -3,27 +3,23 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { readTableDefinitions, startLocalDynamoDB, type LocalDynamoDB } from '@app/local-dynamodb';
+import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoDBClient } from '@app/local-dynamodb';
+import { eventually, startTestDatabase, type TestDatabase } from '@app/testing';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { startStreamRunner, type StreamMapping, type StreamRunner } from '../src/index.js';
 
-let db: LocalDynamoDB;
+let db: TestDatabase;
 let client: DynamoDBClient;
 let tableName: string;
 let stateDir: string;
 let runner: StreamRunner | undefined;
 
 beforeAll(async () => {
-  const tables = await readTableDefinitions(new URL('../../../serverless.yml', import.meta.url), { stage: 'local' });
-  tableName = tables[0]!.tableName;
-  db = await startLocalDynamoDB({ port: 0, tables });
-  client = new DynamoDBClient({
-    endpoint: db.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
+  db = await startTestDatabase();
+  tableName = db.tableName;
+  client = createDynamoDBClient(db.endpoint);
 });
 afterAll(async () => {
   client.destroy();
@@ -60,6 +56,7 @@ function mapping(overrides: Partial<StreamMapping>): StreamMapping {
     functionName: 'fn',
     handler: { file: 'unused', exportName: 'handler' },
     environment: {},
+    timeoutSeconds: 60,
     streamArn: `arn:aws:dynamodb:us-east-1:000000000000:table/${tableName}/stream/latest`,
     batchSize: 100,
     batchWindowSeconds: 0,
@@ -88,16 +85,6 @@ async function start(settings: Partial<StreamMapping>, handle: Handler, log: str
     invokers: { fn: async (event) => handle(event.Records) },
   });
   return runner;
-}
-
-async function eventually<T>(check: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 const sks = (records: DynamoDBRecord[]) => records.map((r) => r.dynamodb!.Keys!.sk!.S!);

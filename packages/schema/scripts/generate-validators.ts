@@ -38,7 +38,7 @@ const validators = names.map((name) => ({ name, code: toEsm(standaloneCode.defau
 // with `require("<module>").<member>`, and `require` does not exist in ES modules. Turn each
 // module into a namespace import (with the `.js` extension Node's resolver needs for these
 // packages without an export map). Named members read the same everywhere, but what
-// `.default` yields differs: Node and esbuild give `module.exports`, vitest gives
+// `.default` yields differs: Node and esbuild give `module.exports`, some loaders (Vite) give
 // `exports.default` for an `__esModule` module; `cjsDefault` accepts both.
 function toEsm(source: string): string {
   const modules = new Map<string, string>();

@@ -1,15 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
-import {
-  buildOpenApiDocument,
-  matchRoute,
-  PROBLEM_TYPES,
-  problemsOf,
-  routeOf,
-  ROUTES,
-  toValidationIssues,
-  type RouteDefinition,
-} from './index.js';
+import { describe, expect, it } from '@jest/globals';
+import { buildOpenApiDocument, matchRoute, PROBLEM_TYPES, problemsOf, ROUTES, toValidationIssues, type RouteDefinition } from './index.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- an OpenAPI document
 const document = buildOpenApiDocument() as Json;
@@ -27,29 +18,37 @@ describe('the OpenAPI document', () => {
     expect(buildOpenApiDocument()).toEqual(document);
   });
 
-  it('has one operation per route, with its parameters, body and bearer security', () => {
+  it('has one operation per route, and bearer security by default', () => {
     // Assess
     expect(operations.map((o) => `${o.method} ${o.path}`).sort()).toEqual(ROUTES.map((r) => `${r.method} ${r.path}`).sort());
-    for (const route of ROUTES as readonly RouteDefinition[]) {
-      const { operation } = operations.find((o) => o.operation.operationId === route.operationId)!;
-      const parameters = (operation.parameters ?? []).map((p: { $ref: string }) => p.$ref.split('/').pop());
-      expect(parameters, route.operationId).toEqual([...(route.pathParams ?? []), ...(route.query ?? []), ...(route.headers ?? [])]);
-      expect(Object.keys(operation.requestBody?.content ?? {}), route.operationId).toEqual(route.body?.mediaTypes ?? []);
-      expect(operation.security, route.operationId).toEqual(route.public ? [] : undefined);
-    }
     expect(document.security).toEqual([{ bearerAuth: [] }]);
     expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   });
 
-  it('lists every problem type a route can answer under its status, as problem+json', () => {
-    for (const { operation } of operations) {
-      const route = routeOf(operation.operationId);
-      for (const kind of problemsOf(route)) {
-        const { type, status } = PROBLEM_TYPES[kind];
-        const schema = operation.responses[String(status)].content['application/problem+json'].schema;
-        expect(schema.properties.type.enum, `${route.operationId} ${kind}`).toContain(type);
-      }
-    }
+  describe.each((ROUTES as readonly RouteDefinition[]).map((route) => [route.operationId, route] as const))('operation %s', (_, route) => {
+    const operation = () => operations.find((o) => o.operation.operationId === route.operationId)!.operation;
+
+    it("takes the route's path, query and header parameters, in that order", () => {
+      const parameters = (operation().parameters ?? []).map((p: { $ref: string }) => p.$ref.split('/').pop());
+      expect(parameters).toEqual([...(route.pathParams ?? []), ...(route.query ?? []), ...(route.headers ?? [])]);
+    });
+
+    it("takes the route's body media types", () => {
+      expect(Object.keys(operation().requestBody?.content ?? {})).toEqual(route.body?.mediaTypes ?? []);
+    });
+
+    it(route.public ? 'needs no token' : 'needs the bearer token (the default security)', () => {
+      expect(operation().security).toEqual(route.public ? [] : undefined);
+    });
+
+    it.each(problemsOf(route))('lists the %s problem under its status, as problem+json', (kind) => {
+      const { type, status } = PROBLEM_TYPES[kind];
+      const schema = operation().responses[String(status)].content['application/problem+json'].schema;
+      expect(schema.properties.type.enum).toContain(type);
+    });
+  });
+
+  it("describes every problem type in the document's introduction", () => {
     const described = JSON.stringify(document.info.description);
     for (const { type } of Object.values(PROBLEM_TYPES)) expect(described).toContain(type);
   });

@@ -1,11 +1,11 @@
 // DynamoDB faults (throttling, timeouts, service errors) injected with aws-sdk-client-mock on
 // the one shared client; every call not faulted goes through to the embedded DynamoDB.
 import { getDocumentClient } from '@app/data';
-import type { LocalDynamoDB } from '@app/local-dynamodb';
+import { apiEvent, invoke, lambdaContext, startTestDatabase, type ApiReply, type TestDatabase } from '@app/testing';
 import { InternalServerError, ProvisionedThroughputExceededException, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { handler as createProject } from '../src/handlers/projects/create.js';
 import { handler as getProject } from '../src/handlers/projects/get.js';
 import { handler as listProjects } from '../src/handlers/projects/list.js';
@@ -13,14 +13,13 @@ import { handler as updateProject } from '../src/handlers/projects/update.js';
 import { handler as createTask } from '../src/handlers/tasks/create.js';
 import { handler as deleteTask } from '../src/handlers/tasks/delete.js';
 import { handler as listTasks } from '../src/handlers/tasks/list.js';
-import { startDatabase } from './database.js';
-import { httpEvent, invoke, lambdaContext, type Response } from './events.js';
+import { freshTenant, UNKNOWN_ID } from './support.js';
 
-let db: LocalDynamoDB;
+let db: TestDatabase;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mock spans both clients' command types
 let dynamo: AwsStub<any, any, any>;
 beforeAll(async () => {
-  db = await startDatabase();
+  db = await startTestDatabase({ exportEnvironment: true });
 });
 afterAll(async () => db.stop());
 beforeEach(() => {
@@ -42,10 +41,7 @@ const FAULTS = {
     Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }),
 };
 
-let tenantCount = 0;
-const freshTenant = () => ({ sub: 'user-1', tenant: `faults-${++tenantCount}-${Date.now()}` });
-
-function expectUnavailable(reply: Response) {
+function expectUnavailable(reply: ApiReply) {
   expect(reply.status).toBe(503);
   expect(reply.headers).toMatchObject({
     'retry-after': '1',
@@ -63,26 +59,26 @@ describe.each(Object.entries(FAULTS))('%s', (_label, fault) => {
     dynamo.on(PutCommand).rejectsOnce(fault());
 
     // Act
-    const reply = await invoke(createProject, { method: 'POST', path: '/projects', body: { name: 'Never' }, claims });
+    const reply = await invoke(createProject, apiEvent('createProject', { body: { name: 'Never' }, claims }));
 
     // Assess
     expectUnavailable(reply);
-    expect((await invoke(listProjects, { method: 'GET', path: '/projects', claims })).body.items).toEqual([]);
+    expect((await invoke(listProjects, apiEvent('listProjects', { claims }))).body.items).toEqual([]);
   });
 
   it('on an update: 503, and the item unchanged', async () => {
     // Prepare
     const claims = freshTenant();
-    const project = (await invoke(createProject, { method: 'POST', path: '/projects', body: { name: 'Before' }, claims })).body;
+    const project = (await invoke(createProject, apiEvent('createProject', { body: { name: 'Before' }, claims }))).body;
     dynamo.on(UpdateCommand).rejectsOnce(fault());
     const p = { projectId: project.id };
 
     // Act
-    const reply = await invoke(updateProject, { method: 'PATCH', path: 'x', pathParameters: p, body: { name: 'After' }, claims });
+    const reply = await invoke(updateProject, apiEvent('updateProject', { params: p, body: { name: 'After' }, claims }));
 
     // Assess
     expectUnavailable(reply);
-    expect((await invoke(getProject, { method: 'GET', path: 'x', pathParameters: p, claims })).body).toMatchObject({
+    expect((await invoke(getProject, apiEvent('getProject', { params: p, claims }))).body).toMatchObject({
       name: 'Before',
       version: 1,
     });
@@ -93,52 +89,38 @@ describe('faults on the other calls of a request', () => {
   it('a failed transaction (project check and task write) writes nothing', async () => {
     // Prepare
     const claims = freshTenant();
-    const project = (await invoke(createProject, { method: 'POST', path: '/projects', body: { name: 'P' }, claims })).body;
+    const project = (await invoke(createProject, apiEvent('createProject', { body: { name: 'P' }, claims }))).body;
     dynamo.on(TransactWriteCommand).rejectsOnce(FAULTS['socket timeout']());
 
     // Act
-    const reply = await invoke(createTask, {
-      method: 'POST',
-      path: 'x',
-      pathParameters: { projectId: project.id },
-      body: { title: 'T' },
-      claims,
-    });
+    const reply = await invoke(createTask, apiEvent('createTask', { params: { projectId: project.id }, body: { title: 'T' }, claims }));
 
     // Assess
     expectUnavailable(reply);
-    expect((await invoke(listTasks, { method: 'GET', path: 'x', pathParameters: { projectId: project.id }, claims })).body.items).toEqual(
-      [],
-    );
+    expect((await invoke(listTasks, apiEvent('listTasks', { params: { projectId: project.id }, claims }))).body.items).toEqual([]);
   });
 
   it('a failed delete leaves the item in place', async () => {
     // Prepare
     const claims = freshTenant();
-    const project = (await invoke(createProject, { method: 'POST', path: '/projects', body: { name: 'P' }, claims })).body;
-    const task = (
-      await invoke(createTask, { method: 'POST', path: 'x', pathParameters: { projectId: project.id }, body: { title: 'T' }, claims })
-    ).body;
+    const project = (await invoke(createProject, apiEvent('createProject', { body: { name: 'P' }, claims }))).body;
+    const task = (await invoke(createTask, apiEvent('createTask', { params: { projectId: project.id }, body: { title: 'T' }, claims })))
+      .body;
     dynamo.on(DeleteCommand).rejectsOnce(FAULTS['internal server error']());
 
     // Act
-    const reply = await invoke(deleteTask, {
-      method: 'DELETE',
-      path: 'x',
-      pathParameters: { projectId: project.id, taskId: task.id },
-      claims,
-    });
+    const reply = await invoke(deleteTask, apiEvent('deleteTask', { params: { projectId: project.id, taskId: task.id }, claims }));
 
     // Assess
     expectUnavailable(reply);
-    const tasks = await invoke(listTasks, { method: 'GET', path: 'x', pathParameters: { projectId: project.id }, claims });
+    const tasks = await invoke(listTasks, apiEvent('listTasks', { params: { projectId: project.id }, claims }));
     expect(tasks.body.items.map((t: { id: string }) => t.id)).toEqual([task.id]);
   });
 });
 
 describe('faults with an Idempotency-Key', () => {
   const post = (claims: Record<string, string>, key: string) =>
-    invoke(createProject, { method: 'POST', path: '/projects', body: { name: 'Keyed' }, claims, headers: { 'idempotency-key': key } });
+    invoke(createProject, apiEvent('createProject', { body: { name: 'Keyed' }, claims, headers: { 'idempotency-key': key } }));
 
   it('a failed write leaves the key free: the retry with the same key creates the one project', async () => {
     // Prepare
@@ -153,7 +135,7 @@ describe('faults with an Idempotency-Key', () => {
     expectUnavailable(failed);
     expect(retried.status).toBe(201);
     expect(retried.headers['idempotent-replayed']).toBeUndefined();
-    expect((await invoke(listProjects, { method: 'GET', path: '/projects', claims })).body.items).toHaveLength(1);
+    expect((await invoke(listProjects, apiEvent('listProjects', { claims }))).body.items).toHaveLength(1);
   });
 
   it('a throttled idempotency store answers 503 and writes nothing', async () => {
@@ -166,7 +148,7 @@ describe('faults with an Idempotency-Key', () => {
 
     // Assess
     expectUnavailable(reply);
-    expect((await invoke(listProjects, { method: 'GET', path: '/projects', claims })).body.items).toEqual([]);
+    expect((await invoke(listProjects, apiEvent('listProjects', { claims }))).body.items).toEqual([]);
   });
 
   it('a response that cannot be stored is still answered as it happened (201), once', async () => {
@@ -179,25 +161,29 @@ describe('faults with an Idempotency-Key', () => {
 
     // Assess
     expect(reply.status).toBe(201);
-    expect((await invoke(listProjects, { method: 'GET', path: '/projects', claims })).body.items).toHaveLength(1);
+    expect((await invoke(listProjects, apiEvent('listProjects', { claims }))).body.items).toHaveLength(1);
   });
 });
 
 describe('a DynamoDB call that hangs', () => {
   it('is answered with a 503 before the Lambda timeout, not cut off by it', async () => {
     // Prepare: 1.5 s left in the invocation; the read hangs for 5 s
-    dynamo.on(GetCommand).callsFakeOnce(() => new Promise((resolve) => setTimeout(() => resolve({}), 5_000)));
-    const context = { ...lambdaContext(), getRemainingTimeInMillis: () => 1_500 };
-    const projectId = '01890000-0000-7000-8000-000000000000';
+    let hang: ReturnType<typeof setTimeout> | undefined;
+    dynamo.on(GetCommand).callsFakeOnce(() => new Promise((resolve) => (hang = setTimeout(() => resolve({}), 5_000))));
+    const context = lambdaContext({ timeoutMs: 1_500 });
     const started = Date.now();
 
-    // Act
-    const result = await getProject(httpEvent({ method: 'GET', path: 'x', pathParameters: { projectId } }), context);
+    try {
+      // Act
+      const reply = await invoke(getProject, apiEvent('getProject', { params: { projectId: UNKNOWN_ID } }), context);
 
-    // Assess: answered at about 1.5 s - 1 s of margin
-    expect(Date.now() - started).toBeLessThan(1_400);
-    expect(result.statusCode).toBe(503);
-    expect(result.headers).toMatchObject({ 'retry-after': '1', 'content-type': 'application/problem+json' });
-    expect(JSON.parse(result.body!)).toMatchObject({ type: '/problems/service-unavailable' });
+      // Assess: answered at about 1.5 s - 1 s of margin
+      expect(Date.now() - started).toBeLessThan(1_400);
+      expect(reply.status).toBe(503);
+      expect(reply.headers).toMatchObject({ 'retry-after': '1', 'content-type': 'application/problem+json' });
+      expect(reply.body).toMatchObject({ type: '/problems/service-unavailable' });
+    } finally {
+      clearTimeout(hang);
+    }
   });
 });

@@ -7,7 +7,7 @@
 //   - a success is a valid resource or page;
 //   - every DynamoDB expression string is placeholders and keywords only: no input in it.
 import { getDocumentClient } from '@app/data';
-import type { LocalDynamoDB } from '@app/local-dynamodb';
+import { apiEvent, DEFAULT_CLAIMS, defaultRouteEvent, invoke, lambdaContext, startTestDatabase, type TestDatabase } from '@app/testing';
 import {
   PROBLEM_TYPES,
   problemsOf,
@@ -21,7 +21,7 @@ import {
 import type { MiddlewareStack } from '@smithy/types';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { handler as docsAsset } from '../src/handlers/docs/asset.js';
 import { handler as openApiDocument } from '../src/handlers/docs/openapi.js';
 import { handler as docsPage } from '../src/handlers/docs/page.js';
@@ -38,18 +38,16 @@ import { handler as listTasks } from '../src/handlers/tasks/list.js';
 import { handler as listActivity } from '../src/handlers/activity/list.js';
 import { handler as updateTask } from '../src/handlers/tasks/update.js';
 import type { HttpResponse } from '../src/http/response.js';
-import { startDatabase } from './database.js';
-import { DEFAULT_CLAIMS, httpEvent, invoke, lambdaContext } from './events.js';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>;
 
-let db: LocalDynamoDB;
+let db: TestDatabase;
 const fixtures = { projectId: '', taskId: '', foreignProjectId: '', cursor: '', foreignCursor: '' };
 const expressions: string[] = [];
 
 beforeAll(async () => {
-  db = await startDatabase();
+  db = await startTestDatabase({ exportEnvironment: true });
   // Watch every command the real client sends (nothing is mocked): keep its expression strings.
   (getDocumentClient().middlewareStack as MiddlewareStack<object, object>).add(
     (next) => async (args) => {
@@ -61,22 +59,18 @@ beforeAll(async () => {
     },
     { step: 'initialize', name: 'recordExpressions' },
   );
-  const project = await invoke(createProject, { method: 'POST', path: '/projects', body: { name: 'fuzz' } });
-  await invoke(createProject, { method: 'POST', path: '/projects', body: { name: 'fuzz 2' } });
+  const project = await invoke(createProject, apiEvent('createProject', { body: { name: 'fuzz' } }));
+  await invoke(createProject, apiEvent('createProject', { body: { name: 'fuzz 2' } }));
   fixtures.projectId = project.body.id;
   const params = { projectId: fixtures.projectId };
-  fixtures.taskId = (await invoke(createTask, { method: 'POST', path: 'x', pathParameters: params, body: { title: 't' } })).body.id;
-  await invoke(createTask, { method: 'POST', path: 'x', pathParameters: params, body: { title: 't2' } });
-  fixtures.cursor = (await invoke(listProjects, { method: 'GET', path: '/projects', query: { limit: '1' } })).body.nextCursor;
-  fixtures.foreignCursor = (
-    await invoke(listTasks, { method: 'GET', path: 'x', pathParameters: params, query: { limit: '1' } })
-  ).body.nextCursor;
-  const foreign = await invoke(createProject, {
-    method: 'POST',
-    path: '/projects',
-    body: { name: 'theirs' },
-    claims: { sub: 'u', tenant: 'globex' },
-  });
+  fixtures.taskId = (await invoke(createTask, apiEvent('createTask', { params, body: { title: 't' } }))).body.id;
+  await invoke(createTask, apiEvent('createTask', { params, body: { title: 't2' } }));
+  fixtures.cursor = (await invoke(listProjects, apiEvent('listProjects', { query: { limit: '1' } }))).body.nextCursor;
+  fixtures.foreignCursor = (await invoke(listTasks, apiEvent('listTasks', { params, query: { limit: '1' } }))).body.nextCursor;
+  const foreign = await invoke(
+    createProject,
+    apiEvent('createProject', { body: { name: 'theirs' }, claims: { sub: 'u', tenant: 'globex' } }),
+  );
   fixtures.foreignProjectId = foreign.body.id;
 });
 afterAll(async () => {
@@ -398,7 +392,7 @@ function record(operation: string, outcome: string) {
 function checkResponse(operation: string, allowed: ReadonlySet<string>, response: HttpResponse) {
   const { statusCode: status, headers } = response;
   record(operation, String(status));
-  expect(status, 'never a 5xx').toBeLessThan(500);
+  expect(status).toBeLessThan(500); // never a 5xx
   expect(headers['x-content-type-options']).toBe('nosniff');
   expect(headers['cache-control']).toBe('no-store');
   if (status === 204 || status === 304) return expect(response.body ?? '').toBe('');
@@ -408,7 +402,7 @@ function checkResponse(operation: string, allowed: ReadonlySet<string>, response
     expect(headers['content-type']).toBe('application/problem+json');
     expect(validateProblem(body)).toEqual({ ok: true, value: body });
     expect(body.status).toBe(status);
-    expect(allowed, `${String(body.type)} for ${operation}`).toContain(body.type);
+    expect([...allowed]).toContain(body.type);
     // Pointers may name the client's own (unknown) fields; everything else is ours.
     const ours = JSON.stringify({ ...body, errors: body.errors?.map((e) => e.message) });
     expect(ours).not.toMatch(INTERNALS);
@@ -430,45 +424,40 @@ function checkExpressions() {
       .replace(/([(),=<>+])/g, ' $1 ')
       .split(/\s+/)
       .filter(Boolean);
-    for (const token of tokens) expect(EXPRESSION_TOKEN.test(token), `${token} in ${expression}`).toBe(true);
+    expect(tokens.filter((token) => !EXPRESSION_TOKEN.test(token)).map((token) => `${token} in ${expression}`)).toEqual([]);
   }
 }
 
-const ROUTES: [OperationId | 'notFound', Handler, string, fc.Arbitrary<Record<string, string> | undefined>][] = [
-  ['createProject', createProject, 'POST', noParams],
-  ['listProjects', listProjects, 'GET', noParams],
-  ['getProject', getProject, 'GET', projectParams],
-  ['updateProject', updateProject, 'PATCH', projectParams],
-  ['createTask', createTask, 'POST', projectParams],
-  ['listTasks', listTasks, 'GET', projectParams],
-  ['getTask', getTask, 'GET', taskParams],
-  ['updateTask', updateTask, 'PATCH', taskParams],
-  ['listActivity', listActivity, 'GET', projectParams],
-  ['getOpenApiDocument', openApiDocument, 'GET', noParams],
-  ['getDocsPage', docsPage, 'GET', noParams],
-  ['getDocsAsset', docsAsset, 'GET', assetParams],
-  ['notFound', notFound, 'PUT', noParams],
+const ROUTES: [OperationId | 'notFound', Handler, fc.Arbitrary<Record<string, string> | undefined>][] = [
+  ['createProject', createProject, noParams],
+  ['listProjects', listProjects, noParams],
+  ['getProject', getProject, projectParams],
+  ['updateProject', updateProject, projectParams],
+  ['createTask', createTask, projectParams],
+  ['listTasks', listTasks, projectParams],
+  ['getTask', getTask, taskParams],
+  ['updateTask', updateTask, taskParams],
+  ['listActivity', listActivity, projectParams],
+  ['getOpenApiDocument', openApiDocument, noParams],
+  ['getDocsPage', docsPage, noParams],
+  ['getDocsAsset', docsAsset, assetParams],
+  // API Gateway's $default route: a method that /projects does not take.
+  ['notFound', notFound, noParams],
   // Last: they may delete the fixtures the others read.
-  ['deleteTask', deleteTask, 'DELETE', taskParams],
-  ['deleteProject', deleteProject, 'DELETE', projectParams],
+  ['deleteTask', deleteTask, taskParams],
+  ['deleteProject', deleteProject, projectParams],
 ];
 
 describe(`hostile input, ${RUNS} cases per route`, () => {
   it.each(ROUTES)(
     '%s',
-    async (operation, handler, method, params) => {
+    async (operation, handler, params) => {
       const kinds: ProblemKind[] = operation === 'notFound' ? ['notFound', 'methodNotAllowed'] : problemsOf(routeOf(operation));
       const allowed = new Set(kinds.map((kind) => PROBLEM_TYPES[kind].type));
       await fc.assert(
         fc.asyncProperty(caseOf(params), async (c) => {
-          const event = httpEvent({
-            method,
-            path: operation === 'notFound' ? '/projects' : '/fuzz',
-            pathParameters: c.pathParameters,
-            query: c.query,
-            headers: c.headers,
-            claims: c.claims,
-          });
+          const request = { params: c.pathParameters, query: c.query, headers: c.headers, claims: c.claims };
+          const event = operation === 'notFound' ? defaultRouteEvent('PUT', '/projects', request) : apiEvent(operation, request);
           if (c.body !== undefined) event.body = c.base64 ? Buffer.from(c.body, 'utf8').toString('base64') : c.body;
           event.isBase64Encoded = c.body !== undefined && c.base64;
           checkResponse(operation, allowed, await handler(event, lambdaContext()));

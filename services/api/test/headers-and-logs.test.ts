@@ -1,91 +1,128 @@
 // Security headers on every response (errors and 304s included), the public docs routes and
 // the catch-all route, and the logs: failures only (API Gateway writes the access log), without bodies or identities.
 import { getDocumentClient } from '@app/data';
-import type { LocalDynamoDB } from '@app/local-dynamodb';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  apiEvent,
+  captureLogs,
+  defaultRouteEvent,
+  invoke,
+  lambdaContext,
+  startTestDatabase,
+  type ApiHandler,
+  type ApiReply,
+  type ApiRequest,
+  type LogCapture,
+  type TestDatabase,
+} from '@app/testing';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-
-// The logger then writes through the global console, which the log test watches.
-vi.hoisted(() => {
-  process.env.POWERTOOLS_DEV = 'true';
-  process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
-});
-
-import { handler as openApiDocument } from '../src/handlers/docs/openapi.js';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { OperationId } from '@app/schema';
 import { handler as docsAsset } from '../src/handlers/docs/asset.js';
-import { handler as docsPage } from '../src/handlers/docs/page.js';
+import { handler as openApiDocument } from '../src/handlers/docs/openapi.js';
+import { DOCS_CSP, handler as docsPage } from '../src/handlers/docs/page.js';
 import { handler as notFound } from '../src/handlers/fallback/not-found.js';
 import { handler as createProject } from '../src/handlers/projects/create.js';
 import { handler as getProject } from '../src/handlers/projects/get.js';
 import { handler as listProjects } from '../src/handlers/projects/list.js';
 import { SECURITY_HEADERS } from '../src/http/middlewares.js';
-import { startDatabase } from './database.js';
-import { invoke, type Response } from './events.js';
+import { expectProblem } from './support.js';
 
-let db: LocalDynamoDB;
+// The log tests read the failures' lines. The logger is built on first use (src/logger.ts),
+// after this line: imports only define the handlers.
+process.env.POWERTOOLS_LOG_LEVEL = 'INFO';
+
+let db: TestDatabase;
 beforeAll(async () => {
-  db = await startDatabase();
+  db = await startTestDatabase({ exportEnvironment: true });
 });
 afterAll(async () => db.stop());
 
-const raw = async (handler: typeof docsPage, spec: Parameters<typeof invoke>[1]) => {
-  const { httpEvent, lambdaContext } = await import('./events.js');
-  return handler(httpEvent(spec), lambdaContext());
-};
-const expectSecurityHeaders = (headers: Record<string, string>) => {
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
-    if (name !== 'content-security-policy') expect(headers[name], name).toBe(value);
-  }
-  expect(headers['content-security-policy']).toMatch(/default-src 'none'.*frame-ancestors 'none'/);
-};
+/** DynamoDB refusing a request (a bug on our side, never the client's): the next `command` fails so. */
+function refuseNext(command: typeof QueryCommand | typeof PutCommand, message: string) {
+  const dynamo = mockClient(getDocumentClient());
+  const refusal = Object.assign(new Error(message), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- either command, whose input and output do not matter here
+  dynamo.on<any, any>(command).rejectsOnce(refusal);
+  return dynamo;
+}
+
+const expectSecurityHeaders = (headers: Record<string, string>) =>
+  expect(headers).toMatchObject({
+    ...SECURITY_HEADERS,
+    'content-security-policy': expect.stringMatching(/default-src 'none'.*frame-ancestors 'none'/),
+  });
 
 describe('security headers', () => {
-  it('are on successes, 304s, client errors and server errors alike', async () => {
-    // Prepare
-    const project = (await invoke(createProject, { method: 'POST', path: '/projects', body: { name: 'h' } })).body;
-    const p = { projectId: project.id };
+  let projectId: string;
+  beforeAll(async () => {
+    projectId = (await invoke(createProject, apiEvent('createProject', { body: { name: 'h' } }))).body.id;
+  });
 
-    // Act
-    const replies: Response[] = [
-      await invoke(getProject, { method: 'GET', path: 'x', pathParameters: p }),
-      await invoke(getProject, { method: 'GET', path: 'x', pathParameters: p, headers: { 'if-none-match': '"1"' } }),
-      await invoke(listProjects, { method: 'GET', path: '/projects', query: { limit: '0' } }),
-      await invoke(getProject, { method: 'GET', path: 'x', pathParameters: p, claims: null }),
-      // An unexpected fault (a bug in a request DynamoDB refuses), answered as a bare 500.
-      await (async () => {
-        const dynamo = mockClient(getDocumentClient());
-        dynamo.on(QueryCommand).rejectsOnce(
-          Object.assign(new Error('Invalid KeyConditionExpression: secret detail'), {
-            name: 'ValidationException',
-            $metadata: { httpStatusCode: 400 },
-          }),
-        );
+  it.each<[string, number, () => Promise<ApiReply>]>([
+    ['a success', 200, () => invoke(getProject, apiEvent('getProject', { params: { projectId } }))],
+    ['a 304', 304, () => invoke(getProject, apiEvent('getProject', { params: { projectId }, headers: { 'if-none-match': '"1"' } }))],
+    ['a client error', 400, () => invoke(listProjects, apiEvent('listProjects', { query: { limit: '0' } }))],
+    ['a refusal', 401, () => invoke(getProject, apiEvent('getProject', { params: { projectId }, claims: null }))],
+    [
+      'a server error',
+      500,
+      async () => {
+        const dynamo = refuseNext(QueryCommand, 'Invalid KeyConditionExpression: secret detail');
+        const logs = captureLogs(); // its line: the logs tests below
         try {
-          return await invoke(listProjects, { method: 'GET', path: '/projects' });
+          return await invoke(listProjects, apiEvent('listProjects'));
         } finally {
+          logs.restore();
           dynamo.restore();
         }
-      })(),
-    ];
+      },
+    ],
+  ])('are on %s (%i)', async (_label, status, act) => {
+    // Act
+    const reply = await act();
 
     // Assess
-    expect(replies.map((r) => r.status)).toEqual([200, 304, 400, 401, 500]);
-    for (const reply of replies) expectSecurityHeaders(reply.headers);
-    expect(replies[4]!.body).toEqual({
-      type: '/problems/internal-error',
-      title: 'Internal Server Error',
-      status: 500,
-      detail: 'Something went wrong on our side.',
-    });
+    expect(reply.status).toBe(status);
+    expectSecurityHeaders(reply.headers);
+  });
+});
+
+describe('an unexpected fault', () => {
+  it('is answered as a bare 500, without its detail', async () => {
+    // Prepare
+    const dynamo = refuseNext(QueryCommand, 'Invalid KeyConditionExpression: secret detail');
+    const logs = captureLogs(); // its line: the logs tests below
+
+    try {
+      // Act
+      const reply = await invoke(listProjects, apiEvent('listProjects'));
+
+      // Assess
+      expect(reply.status).toBe(500);
+      expect(reply.headers['content-type']).toBe('application/problem+json');
+      expect(reply.body).toEqual({
+        type: '/problems/internal-error',
+        title: 'Internal Server Error',
+        status: 500,
+        detail: 'Something went wrong on our side.',
+      });
+    } finally {
+      logs.restore();
+      dynamo.restore();
+    }
   });
 });
 
 describe('public documentation routes', () => {
+  const asset = (name: string) => invoke(docsAsset, apiEvent('getDocsAsset', { params: { asset: name } }));
+  const swaggerUi = createRequire(import.meta.url);
+
   it('serve the generated OpenAPI document as JSON', async () => {
     // Act
-    const reply = await invoke(openApiDocument, { method: 'GET', path: '/openapi.json', claims: null });
+    const reply = await invoke(openApiDocument, apiEvent('getOpenApiDocument'));
 
     // Assess
     const generated = JSON.parse(readFileSync(new URL('../../../packages/schema/src/generated/openapi.json', import.meta.url), 'utf8'));
@@ -95,86 +132,158 @@ describe('public documentation routes', () => {
     expectSecurityHeaders(reply.headers);
   });
 
-  it('serve the page with its own CSP, and its files from npm packages', async () => {
+  it('serve the page with its own CSP, loading nothing from another origin', async () => {
     // Act
-    const page = await raw(docsPage, { method: 'GET', path: '/docs', claims: null });
-    const bundle = await raw(docsAsset, { method: 'GET', path: 'x', pathParameters: { asset: 'swagger-ui-bundle.js' }, claims: null });
-    const css = await raw(docsAsset, { method: 'GET', path: 'x', pathParameters: { asset: 'swagger-ui.css' }, claims: null });
-    const missing = await invoke(docsAsset, { method: 'GET', path: 'x', pathParameters: { asset: '__proto__' }, claims: null });
+    const page = await invoke(docsPage, apiEvent('getDocsPage'));
 
     // Assess
+    expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['content-security-policy']).toBe(DOCS_CSP);
     expect(page.headers['content-security-policy']).toMatch(/^default-src 'none'; script-src 'self';/);
     expect(page.body).toContain('<script src="docs/swagger-ui-bundle.js"></script>');
     expect(page.body).not.toMatch(/https?:\/\//);
-    expect(bundle).toMatchObject({ statusCode: 200, headers: { 'content-type': 'text/javascript; charset=utf-8' } });
-    expect(bundle.body!.length).toBeGreaterThan(500_000);
-    expect(css.headers['content-type']).toBe('text/css; charset=utf-8');
-    expect(missing).toMatchObject({ status: 404, body: { type: '/problems/not-found' } });
+  });
+
+  it.each([
+    ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+    ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ])('serve %s from the swagger-ui-dist package, as it is there', async (name, type) => {
+    // Act
+    const reply = await asset(name);
+
+    // Assess
+    expect(reply.status).toBe(200);
+    expect(reply.headers['content-type']).toBe(type);
+    expect(reply.body).toBe(readFileSync(swaggerUi.resolve(`swagger-ui-dist/${name}`), 'utf8'));
+  });
+
+  it('serve the bundle whole (over 500 kB)', async () => {
+    // Act
+    const reply = await asset('swagger-ui-bundle.js');
+
+    // Assess
+    expect(reply.body.length).toBeGreaterThan(500_000);
+  });
+
+  it("serve the page's own script, which loads the document from this origin", async () => {
+    // Act
+    const reply = await asset('init.js');
+
+    // Assess
+    expect(reply.status).toBe(200);
+    expect(reply.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(reply.body).toContain("url: new URL('openapi.json', window.location.href).href");
+  });
+
+  it.each(['__proto__', 'toString', '../openapi.json', 'swagger-ui.js'])('answer 404 to any other name: %s', async (name) => {
+    // Act
+    const reply = await asset(name);
+
+    // Assess
+    expectProblem(reply, 404, '/problems/not-found');
   });
 });
 
 describe('the catch-all route', () => {
-  it('answers 405 with Allow on a known path, 404 elsewhere, both problem+json', async () => {
+  it('answers 405 with Allow on a known path', async () => {
     // Act
-    const wrongMethod = await invoke(notFound, { method: 'PUT', path: '/projects' });
-    const unknown = await invoke(notFound, { method: 'GET', path: '/admin/../etc/passwd' });
+    const reply = await invoke(notFound, defaultRouteEvent('PUT', '/projects'));
 
     // Assess
-    expect(wrongMethod).toMatchObject({ status: 405, headers: { allow: 'POST, GET' }, body: { type: '/problems/method-not-allowed' } });
-    expect(unknown).toMatchObject({
-      status: 404,
-      headers: { 'content-type': 'application/problem+json' },
-      body: { type: '/problems/not-found' },
-    });
-    expectSecurityHeaders(unknown.headers);
+    expectProblem(reply, 405, '/problems/method-not-allowed');
+    expect(reply.headers.allow).toBe('POST, GET');
+  });
+
+  it('answers 404 elsewhere, with the security headers', async () => {
+    // Act
+    const reply = await invoke(notFound, defaultRouteEvent('GET', '/admin/../etc/passwd'));
+
+    // Assess
+    expectProblem(reply, 404, '/problems/not-found');
+    expectSecurityHeaders(reply.headers);
   });
 });
 
 describe('logs', () => {
-  it('say nothing of requests that succeed or are refused; a failure is one JSON line with its ids, and no body, query or identity', async () => {
-    // Prepare
-    const lines: string[] = [];
-    const capture = (line: unknown) => void lines.push(String(line));
-    const spies = (['info', 'warn', 'error', 'debug', 'log'] as const).map((level) => vi.spyOn(console, level).mockImplementation(capture));
-    const secret = 'Confidential-Name-4711';
-    const claims = { sub: 'person@example.com', tenant: 'tenant-xyz' };
-    let dynamo: ReturnType<typeof mockClient> | undefined;
+  const secret = 'Confidential-Name-4711';
+  const claims = { sub: 'person@example.com', tenant: 'tenant-xyz' };
+  let cursor: string;
+  beforeAll(async () => {
+    for (const name of [secret, `${secret} 2`]) await invoke(createProject, apiEvent('createProject', { body: { name }, claims }));
+    cursor = (await invoke(listProjects, apiEvent('listProjects', { query: { limit: '1' }, claims }))).body.nextCursor;
+  });
 
+  /** What `act` logs. */
+  const logsOf = async (act: () => Promise<unknown>): Promise<LogCapture> => {
+    const logs = captureLogs();
     try {
-      // Act: a 201, a 400, then a 500 (DynamoDB refusing a request: a bug on our side)
-      const created = await invoke(createProject, { method: 'POST', path: '/projects', body: { name: secret }, claims });
-      await invoke(listProjects, { method: 'GET', path: '/projects', query: { cursor: 'secret-cursor-value' }, claims });
-      const quiet = lines.length;
-      dynamo = mockClient(getDocumentClient());
-      dynamo
-        .on(QueryCommand)
-        .rejectsOnce(
-          Object.assign(new Error('Invalid KeyConditionExpression'), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } }),
-        );
-      const failed = await invoke(listProjects, { method: 'GET', path: '/projects', query: { limit: '5' }, claims });
+      await act();
+    } finally {
+      logs.restore();
+    }
+    return logs;
+  };
 
-      // Assess
-      expect(quiet).toBe(0);
-      expect(failed.status).toBe(500);
-      const entries = lines.map((line) => JSON.parse(line));
-      expect(entries).toHaveLength(1);
-      expect(entries[0]).toMatchObject({
+  it('say nothing of a request that succeeds', async () => {
+    // Act
+    const logs = await logsOf(() => invoke(createProject, apiEvent('createProject', { body: { name: secret }, claims })));
+
+    // Assess
+    expect(logs.lines).toEqual([]);
+  });
+
+  it('say nothing of a request that is refused', async () => {
+    // Act
+    const logs = await logsOf(() => invoke(listProjects, apiEvent('listProjects', { query: { cursor: 'secret-cursor-value' }, claims })));
+
+    // Assess
+    expect(logs.lines).toEqual([]);
+  });
+
+  describe.each<[string, OperationId, ApiHandler, typeof QueryCommand | typeof PutCommand, () => ApiRequest]>([
+    ['a create', 'createProject', createProject, PutCommand, () => ({ body: { name: secret }, claims })],
+    ['a list', 'listProjects', listProjects, QueryCommand, () => ({ query: { limit: '1', cursor }, claims })],
+  ])('of a failure of %s (DynamoDB refusing a request: a bug on our side)', (_label, operation, handler, command, request) => {
+    const context = lambdaContext({ functionName: operation });
+    let event: ReturnType<typeof apiEvent>;
+    let status: number;
+    let logs: LogCapture;
+    beforeAll(async () => {
+      event = apiEvent(operation, request());
+      const dynamo = refuseNext(command, 'Invalid expression');
+      try {
+        // Act
+        logs = await logsOf(async () => {
+          status = (await invoke(handler, event, context)).status;
+        });
+      } finally {
+        dynamo.restore();
+      }
+    });
+
+    it('are one JSON line, with the ids of the invocation', () => {
+      expect(status).toBe(500);
+      expect(logs.lines).toHaveLength(1);
+      expect(logs).toContainLogLine({
         level: 'ERROR',
         message: 'request failed',
         service: 'api',
-        route: 'GET /projects',
-        function_name: 'test-function',
-        correlation_id: expect.stringMatching(/^test-request-/),
-        function_request_id: expect.stringMatching(/^aws-request-/),
-        error: { name: 'ValidationException' },
+        route: event.routeKey,
+        function_name: operation,
+        correlation_id: event.requestContext.requestId,
+        function_request_id: context.awsRequestId,
+        error: expect.objectContaining({ name: 'ValidationException' }),
       });
-      const text = JSON.stringify(entries);
-      for (const forbidden of [secret, 'person@example.com', 'tenant-xyz', 'secret-cursor-value', created.body.id])
-        expect(text).not.toContain(forbidden);
-    } finally {
-      dynamo?.restore();
-      for (const spy of spies) spy.mockRestore();
-    }
+    });
+
+    it.each([
+      ['the body', () => secret],
+      ['the query', () => cursor],
+      ['the subject', () => claims.sub],
+      ['the tenant', () => claims.tenant],
+    ])('hold nothing of %s', (_what, value) => {
+      expect(logs.lines.join('\n')).not.toContain(value());
+    });
   });
 });

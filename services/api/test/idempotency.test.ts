@@ -1,35 +1,30 @@
-// Idempotency-Key on the POST routes, on the embedded DynamoDB.
-import { getDocumentClient } from '@app/data';
-import type { LocalDynamoDB } from '@app/local-dynamodb';
+// Idempotency-Key on the POST routes, on the embedded DynamoDB. Events carry API Gateway's
+// route key (the route's template), which the key's scope is built from, as in production.
+import { composeKey, getDocumentClient, idempotencyEntity } from '@app/data';
+import { apiEvent, invoke, startTestDatabase, type ApiRequest, type TestDatabase } from '@app/testing';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { MiddlewareStack } from '@smithy/types';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { handler as createProject } from '../src/handlers/projects/create.js';
 import { handler as listProjects } from '../src/handlers/projects/list.js';
 import { handler as createTask } from '../src/handlers/tasks/create.js';
 import { handler as listTasks } from '../src/handlers/tasks/list.js';
-import { startDatabase } from './database.js';
-import { invoke, type RequestSpec } from './events.js';
+import { freshTenant, UNKNOWN_ID } from './support.js';
 
-let db: LocalDynamoDB;
+let db: TestDatabase;
 beforeAll(async () => {
-  db = await startDatabase();
+  db = await startTestDatabase({ exportEnvironment: true });
 });
 afterAll(async () => db.stop());
 
-let tenantCount = 0;
-/** Each test gets a tenant of its own, so that counting its projects counts only its own. */
-const freshTenant = () => ({ sub: 'user-1', tenant: `idem-${++tenantCount}-${Date.now()}` });
-const post = (claims: Record<string, string>, key: string | undefined, body: unknown, extra: Partial<RequestSpec> = {}) =>
-  invoke(createProject, {
-    method: 'POST',
-    path: '/projects',
-    body,
-    claims,
-    headers: key === undefined ? {} : { 'idempotency-key': key },
-    ...extra,
-  });
-const projectsOf = async (claims: Record<string, string>) =>
-  (await invoke(listProjects, { method: 'GET', path: '/projects', query: { limit: '100' }, claims })).body.items as { id: string }[];
+type Claims = Record<string, string>;
+const post = (claims: Claims, key: string | undefined, body: unknown, extra: ApiRequest = {}) =>
+  invoke(
+    createProject,
+    apiEvent('createProject', { body, claims, headers: key === undefined ? {} : { 'idempotency-key': key }, ...extra }),
+  );
+const projectsOf = async (claims: Claims) =>
+  (await invoke(listProjects, apiEvent('listProjects', { query: { limit: '100' }, claims }))).body.items as { id: string }[];
 
 describe('Idempotency-Key on POST /projects', () => {
   it('answers a repeat with the first response and creates one project', async () => {
@@ -178,34 +173,88 @@ describe('Idempotency-Key on POST /projects', () => {
 });
 
 describe('Idempotency-Key on POST /projects/{projectId}/tasks', () => {
-  it('scopes a key to its route and its project, and stores no failure', async () => {
+  const postTask = (claims: Claims, projectId: string, key: string) =>
+    invoke(
+      createTask,
+      apiEvent('createTask', { params: { projectId }, body: { title: 'T' }, claims, headers: { 'idempotency-key': key } }),
+    );
+  const tasksOf = async (claims: Claims, projectId: string) =>
+    (await invoke(listTasks, apiEvent('listTasks', { params: { projectId }, claims }))).body.items as { id: string }[];
+
+  it('does not replay what the key answered on another route', async () => {
     // Prepare
     const claims = freshTenant();
     const project = await post(claims, 'k', { name: 'P' });
-    const other = await post(claims, undefined, { name: 'Q' });
-    const task = (projectId: string, key = 'k') =>
-      invoke(createTask, {
-        method: 'POST',
-        path: 'x',
-        pathParameters: { projectId },
-        body: { title: 'T' },
-        claims,
-        headers: { 'idempotency-key': key },
-      });
-    const missing = '01890000-0000-7000-8000-000000000000';
 
     // Act
-    const created = await task(project.body.id);
-    const replay = await task(project.body.id);
-    const elsewhere = await task(other.body.id);
-    const notFound = [await task(missing, 'k2'), await task(missing, 'k2')];
+    const created = await postTask(claims, project.body.id, 'k');
 
-    // Assess: the key used for the project does not replay it here; one task; 422 on another project
+    // Assess
     expect(created.status).toBe(201);
-    expect(replay).toMatchObject({ status: 201, body: { id: created.body.id }, headers: { 'idempotent-replayed': 'true' } });
+    expect(created.headers['idempotent-replayed']).toBeUndefined();
+    expect(created.body).toMatchObject({ projectId: project.body.id, title: 'T', version: 1 });
+    expect((await tasksOf(claims, project.body.id)).map((t) => t.id)).toEqual([created.body.id]);
+  });
+
+  it('answers a repeat with the first response and creates one task', async () => {
+    // Prepare
+    const claims = freshTenant();
+    const project = await post(claims, undefined, { name: 'P' });
+    const created = await postTask(claims, project.body.id, 'k');
+
+    // Act
+    const replay = await postTask(claims, project.body.id, 'k');
+
+    // Assess
+    expect(replay).toMatchObject({ status: 201, body: created.body, headers: { 'idempotent-replayed': 'true' } });
+    expect((await tasksOf(claims, project.body.id)).map((t) => t.id)).toEqual([created.body.id]);
+  });
+
+  it('scopes the key to the route, not to the path: the same key under another project is a 422', async () => {
+    // Prepare
+    const claims = freshTenant();
+    const [first, second] = [await post(claims, undefined, { name: 'P' }), await post(claims, undefined, { name: 'Q' })];
+    await postTask(claims, first.body.id, 'k');
+
+    // Act
+    const elsewhere = await postTask(claims, second.body.id, 'k');
+
+    // Assess
     expect(elsewhere).toMatchObject({ status: 422, body: { type: '/problems/idempotency-key-reused' } });
-    expect(notFound.map((r) => r.status)).toEqual([404, 404]);
-    const tasks = await invoke(listTasks, { method: 'GET', path: 'x', pathParameters: { projectId: project.body.id }, claims });
-    expect(tasks.body.items).toHaveLength(1);
+    expect(await tasksOf(claims, second.body.id)).toEqual([]);
+  });
+
+  it("keeps the key's record under the route template, API Gateway's route key", async () => {
+    // Prepare
+    const claims = freshTenant();
+    const project = await post(claims, undefined, { name: 'P' });
+
+    // Act
+    await postTask(claims, project.body.id, 'k');
+
+    // Assess: Powertools' key is "<keyPrefix>#<hash>", the prefix being the route
+    const { Items } = await db.client.send(
+      new QueryCommand({
+        TableName: db.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': composeKey(idempotencyEntity.keys.pk, { tenantId: `tenant:${claims.tenant}` }) },
+      }),
+    );
+    expect(Items?.map((item) => item.sk)).toEqual([expect.stringMatching(/^POST \/projects\/\{projectId\}\/tasks#[^#]+$/)]);
+    expect(Items?.[0]).toMatchObject({ status: 'COMPLETED' });
+  });
+
+  it('stores no failure: a 404 answers the same key again, not as a replay', async () => {
+    // Prepare
+    const claims = freshTenant();
+    const first = await postTask(claims, UNKNOWN_ID, 'k2');
+
+    // Act
+    const again = await postTask(claims, UNKNOWN_ID, 'k2');
+
+    // Assess
+    expect(first.status).toBe(404);
+    expect(again.status).toBe(404);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
   });
 });

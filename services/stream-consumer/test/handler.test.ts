@@ -1,38 +1,29 @@
 // The consumer's handler on generated stream events, against the embedded DynamoDB:
 // duplicates, replays, interleaved items, poison records, failures mid-batch, cleanup.
-import { readTableDefinitions, startLocalDynamoDB, type LocalDynamoDB } from '@app/local-dynamodb';
-import { createDocumentClient, createRepositories, ProjectionWriter, type Repositories } from '@app/data';
+import { lambdaContext, startTestDatabase, type TestDatabase } from '@app/testing';
+import { createRepositories, ProjectionWriter, type Repositories } from '@app/data';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { Context, DynamoDBRecord } from 'aws-lambda';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { DynamoDBRecord } from 'aws-lambda';
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { handler } from '../src/handlers/table-changes.js';
 import { streamEvent, streamRecord, taskImage, type Item } from './stream-events.js';
 
-let db: LocalDynamoDB;
+let db: TestDatabase;
 let repos: Repositories;
-let client: ReturnType<typeof createDocumentClient>;
+let client: TestDatabase['client'];
 let tableName: string;
 const TENANT = 'tenant:acme';
-const context = { functionName: 'tableChanges', awsRequestId: 'test' } as Context;
+const context = lambdaContext({ functionName: 'tableChanges', timeoutMs: 60_000 });
 
 beforeAll(async () => {
-  const tables = await readTableDefinitions(new URL('../../../serverless.yml', import.meta.url), { stage: 'local' });
-  db = await startLocalDynamoDB({ port: 0, tables });
-  tableName = tables[0]!.tableName;
-  Object.assign(process.env, {
-    TABLE_NAME: tableName,
-    DYNAMODB_ENDPOINT: db.endpoint,
-    CLEANUP_BATCH_SIZE: '5',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-  });
-  client = createDocumentClient({ endpoint: db.endpoint, region: 'us-east-1', maxAttempts: 1 });
+  db = await startTestDatabase({ exportEnvironment: true, extraEnvironment: { CLEANUP_BATCH_SIZE: '5' } });
+  ({ client, tableName } = db);
   repos = createRepositories({ client, tableName, cursorSecret: 'consumer-test-cursor-secret' });
 });
-afterAll(async () => {
-  client.destroy();
-  await db.stop();
+afterAll(async () => db.stop());
+afterEach(() => {
+  jest.restoreAllMocks();
 });
-afterEach(() => vi.restoreAllMocks());
 
 const run = (records: DynamoDBRecord[]) => handler(streamEvent(records), context);
 const counts = async (projectId: string) => (await repos.projects.get(TENANT, projectId)).taskCounts;
@@ -122,14 +113,14 @@ describe('failures', () => {
     const b = taskLifecycle(project.id, '55555555-0000-7000-8000-000000000002');
     const batch = [a.insert, b.insert, a.start, b.start];
     const real = ProjectionWriter.prototype.applyChange;
-    vi.spyOn(ProjectionWriter.prototype, 'applyChange').mockImplementation(async function (this: ProjectionWriter, ...args) {
+    jest.spyOn(ProjectionWriter.prototype, 'applyChange').mockImplementation(async function (this: ProjectionWriter, ...args) {
       if (args[2].eventId === a.start.eventID) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
       return real.apply(this, args);
     });
     expect(await run(batch)).toEqual({ batchItemFailures: [{ itemIdentifier: a.start.dynamodb!.SequenceNumber }] });
     expect(await counts(project.id)).toEqual({ total: 2, open: 2, in_progress: 0, done: 0 });
 
-    vi.restoreAllMocks();
+    jest.restoreAllMocks();
     expect(await run(batch.slice(2))).toEqual({ batchItemFailures: [] });
     expect(await counts(project.id)).toEqual({ total: 2, open: 0, in_progress: 2, done: 0 });
     expect(await activity(project.id)).toHaveLength(4);

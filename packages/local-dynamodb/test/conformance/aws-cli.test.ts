@@ -4,7 +4,7 @@
 // installs it). Works with AWS CLI v1 and v2.
 import { execFile } from 'node:child_process';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { externalEndpoint, region, startTarget, streamSpecification, suiteTimeout } from './target.js';
 import type { Target } from './target.js';
 
@@ -65,9 +65,10 @@ async function aws(...args: string[]): Promise<Record<string, unknown>> {
 const json = (value: unknown): string => JSON.stringify(value);
 /** Each `aws` run starts a Python interpreter: seconds apiece on a busy machine. */
 const cliTimeout = suiteTimeout + 150_000;
+jest.setTimeout(cliTimeout);
 const tableName = () => `cli-${Math.random().toString(36).slice(2, 10)}`;
 
-describe('aws dynamodb', { timeout: cliTimeout }, () => {
+describe('aws dynamodb', () => {
   it('creates a table with a stream, writes in a transaction, reads back, and manages TTL', async () => {
     // Prepare
     const TableName = tableName();
@@ -131,7 +132,7 @@ describe('aws dynamodb', { timeout: cliTimeout }, () => {
   });
 });
 
-describe('aws dynamodbstreams', { timeout: cliTimeout }, () => {
+describe('aws dynamodbstreams', () => {
   it('lists and describes the stream, and reads its records from TRIM_HORIZON', async () => {
     // Prepare
     const table = await target.createTable('cli-streams', streamSpecification('NEW_IMAGE'));

@@ -1,9 +1,11 @@
 // ReturnValuesOnConditionCheckFailure on PutItem, UpdateItem and DeleteItem (API
 // reference): with ALL_OLD, a ConditionalCheckFailedException carries the item as it was.
 import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { failure, startTarget, suiteTimeout } from './target.js';
 import type { Target } from './target.js';
+
+jest.setTimeout(suiteTimeout);
 
 let target: Target;
 let TableName: string;
@@ -19,7 +21,7 @@ afterAll(async () => {
   await target?.stop();
 });
 
-describe('ReturnValuesOnConditionCheckFailure', { timeout: suiteTimeout }, () => {
+describe('ReturnValuesOnConditionCheckFailure', () => {
   it('ALL_OLD puts the current item in the ConditionalCheckFailedException of PutItem, UpdateItem and DeleteItem', async () => {
     // Act
     const errors = [

@@ -14,12 +14,13 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { StreamViewType } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, GetRecordsCommand, GetShardIteratorCommand, ListStreamsCommand } from '@aws-sdk/client-dynamodb-streams';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '@app/testing';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import {
-  eventually,
   failure,
   firstShard,
   readStream,
+  recordWait,
   recordsOf,
   region,
   startTarget,
@@ -28,6 +29,8 @@ import {
   waitForTable,
 } from './target.js';
 import type { Target } from './target.js';
+
+jest.setTimeout(suiteTimeout);
 
 let target: Target;
 beforeAll(async () => {
@@ -39,7 +42,7 @@ afterAll(async () => {
 
 const STREAM_ARN = /^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[\w.-]+\/stream\/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}$/;
 
-describe('CreateTable and DescribeTable with a StreamSpecification', { timeout: suiteTimeout }, () => {
+describe('CreateTable and DescribeTable with a StreamSpecification', () => {
   it('report the stream: StreamSpecification, LatestStreamArn and LatestStreamLabel', async () => {
     // Act
     const created = await target.createTable('streams-describe', streamSpecification('NEW_AND_OLD_IMAGES'));
@@ -61,7 +64,7 @@ describe('CreateTable and DescribeTable with a StreamSpecification', { timeout: 
   });
 });
 
-describe('ListStreams and DescribeStream', { timeout: suiteTimeout }, () => {
+describe('ListStreams and DescribeStream', () => {
   it('list the stream of a table and describe it with one shard and a numeric starting sequence number', async () => {
     // Prepare
     const table = await target.createTable('streams-list', streamSpecification('KEYS_ONLY'));
@@ -127,7 +130,7 @@ describe('ListStreams and DescribeStream', { timeout: suiteTimeout }, () => {
   });
 });
 
-describe('stream records', { timeout: suiteTimeout }, () => {
+describe('stream records', () => {
   it('are written for every item-level change, in order, shaped as the StreamRecord reference says', async () => {
     // Prepare
     const table = await target.createTable('streams-paths', streamSpecification('NEW_AND_OLD_IMAGES'));
@@ -259,7 +262,7 @@ describe('stream records', { timeout: suiteTimeout }, () => {
   });
 });
 
-describe('GetShardIterator and GetRecords', { timeout: suiteTimeout }, () => {
+describe('GetShardIterator and GetRecords', () => {
   async function streamWithThreeRecords(): Promise<{ StreamArn: string; ShardId: string; sequenceNumbers: string[] }> {
     const table = await target.createTable('streams-iterators', streamSpecification('KEYS_ONLY'));
     for (const pk of ['1', '2', '3'])
@@ -337,7 +340,7 @@ describe('GetShardIterator and GetRecords', { timeout: suiteTimeout }, () => {
       const { Records } = await target.streams.send(new GetRecordsCommand({ ShardIterator }));
       if (!Records?.length) throw new Error('no record yet');
       return Records;
-    });
+    }, recordWait);
 
     // Assess
     expect(records.map((record) => record.dynamodb?.NewImage)).toEqual([{ pk: { S: 'after' } }]);
@@ -391,7 +394,7 @@ describe('GetShardIterator and GetRecords', { timeout: suiteTimeout }, () => {
   });
 });
 
-describe('disabling and re-enabling a stream', { timeout: suiteTimeout }, () => {
+describe('disabling and re-enabling a stream', () => {
   it('closes the old stream, keeps it readable, and makes a new one', async () => {
     // Prepare
     const table = await target.createTable('streams-cycle', streamSpecification('NEW_IMAGE'));
@@ -430,7 +433,7 @@ describe('disabling and re-enabling a stream', { timeout: suiteTimeout }, () => 
       const { StreamDescription } = await target.streams.send(new DescribeStreamCommand({ StreamArn: first }));
       if (StreamDescription?.StreamStatus !== 'DISABLED') throw new Error(`still ${StreamDescription?.StreamStatus}`);
       return StreamDescription;
-    });
+    }, recordWait);
     expect(old.Shards?.[0]?.SequenceNumberRange?.EndingSequenceNumber).toMatch(/^\d+$/);
     expect((await readStream(target.streams, first)).map((record) => record.dynamodb?.Keys?.pk?.S)).toEqual(['before']);
     expect((await recordsOf(target.streams, second, 1)).map((record) => record.dynamodb?.Keys?.pk?.S)).toEqual(['after']);
@@ -455,7 +458,7 @@ describe('disabling and re-enabling a stream', { timeout: suiteTimeout }, () => 
       const result = await target.streams.send(new GetRecordsCommand({ ShardIterator }));
       if (result.NextShardIterator) throw new Error('shard not closed yet');
       return result;
-    });
+    }, recordWait);
 
     // Assess
     expect(page.Records?.map((record) => record.dynamodb?.Keys?.pk?.S)).toEqual(['only']);
@@ -473,7 +476,7 @@ describe('disabling and re-enabling a stream', { timeout: suiteTimeout }, () => 
       const { StreamDescription } = await target.streams.send(new DescribeStreamCommand({ StreamArn: table.LatestStreamArn }));
       if (StreamDescription?.StreamStatus !== 'DISABLED') throw new Error(`still ${StreamDescription?.StreamStatus}`);
       return StreamDescription.StreamStatus;
-    });
+    }, recordWait);
     expect(status).toBe('DISABLED');
     const { Streams } = await target.streams.send(new ListStreamsCommand({}));
     expect(Streams?.map((stream) => stream.StreamArn)).toContain(table.LatestStreamArn);

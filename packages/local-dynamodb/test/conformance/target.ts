@@ -11,6 +11,7 @@ import type { CreateTableCommandInput, StreamViewType, TableDescription } from '
 import { DescribeStreamCommand, DynamoDBStreamsClient, GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-dynamodb-streams';
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { eventually } from '@app/testing';
 import { startLocalDynamoDB } from '../../src/server.js';
 import type { LocalDynamoDB } from '../../src/server.js';
 
@@ -83,18 +84,8 @@ export async function waitForTable(dynamodb: DynamoDBClient, TableName: string):
   }
 }
 
-/** Retries `check` until it stops throwing: stream records may take a moment on AWS. */
-export async function eventually<T>(check: () => Promise<T>, timeoutMs = externalEndpoint ? 60_000 : 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, externalEndpoint ? 1_000 : 25));
-    }
-  }
-}
+/** How long stream records may take to show: a moment on AWS, none on the embedded engine. */
+export const recordWait = externalEndpoint ? { timeoutMs: 60_000, intervalMs: 1_000 } : { timeoutMs: 5_000, intervalMs: 25 };
 
 /** The single (or first) shard of a stream. */
 export async function firstShard(streams: DynamoDBStreamsClient, StreamArn: string) {
@@ -120,11 +111,14 @@ export async function readStream(streams: DynamoDBStreamsClient, StreamArn: stri
 
 /** Waits until the stream holds `count` records and returns them. */
 export function recordsOf(streams: DynamoDBStreamsClient, StreamArn: string, count: number): Promise<StreamRecord[]> {
-  return eventually(async () => {
-    const records = await readStream(streams, StreamArn);
-    if (records.length < count) throw new Error(`${records.length} of ${count} records so far`);
-    return records;
-  });
+  return eventually(
+    async () => {
+      const records = await readStream(streams, StreamArn);
+      if (records.length < count) throw new Error(`${records.length} of ${count} records so far`);
+      return records;
+    },
+    { ...recordWait, description: `${count} stream records` },
+  );
 }
 
 export const streamSpecification = (StreamViewType: StreamViewType) => ({ StreamSpecification: { StreamEnabled: true, StreamViewType } });

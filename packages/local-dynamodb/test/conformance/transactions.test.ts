@@ -4,9 +4,11 @@
 import { GetItemCommand, PutItemCommand, TransactGetItemsCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { TransactGetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { failure, startTarget, suiteTimeout } from './target.js';
 import type { Target } from './target.js';
+
+jest.setTimeout(suiteTimeout);
 
 let target: Target;
 let TableName: string;
@@ -24,7 +26,7 @@ async function item(pk: string) {
 }
 const unique = (name: string) => `${name}-${Math.random().toString(36).slice(2, 8)}`;
 
-describe('TransactWriteItems', { timeout: suiteTimeout }, () => {
+describe('TransactWriteItems', () => {
   it('applies Put, Update, Delete and ConditionCheck together', async () => {
     // Prepare
     const [put, update, remove, checked] = ['put', 'update', 'delete', 'checked'].map(unique) as [string, string, string, string];
@@ -269,7 +271,7 @@ describe('TransactWriteItems', { timeout: suiteTimeout }, () => {
   });
 });
 
-describe('TransactGetItems', { timeout: suiteTimeout }, () => {
+describe('TransactGetItems', () => {
   it('returns the items in request order, an empty response for a missing one, with projections', async () => {
     // Prepare
     const [first, second] = [unique('get'), unique('get')];

@@ -1,9 +1,11 @@
 // UpdateTimeToLive and DescribeTimeToLive (API reference). Deletion of expired items is
 // an embedded-only test (src/ttl.test.ts): DynamoDB takes up to days to delete them.
 import { DescribeTimeToLiveCommand, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { failure, startTarget, suiteTimeout } from './target.js';
 import type { Target } from './target.js';
+
+jest.setTimeout(suiteTimeout);
 
 let target: Target;
 beforeAll(async () => {
@@ -13,7 +15,7 @@ afterAll(async () => {
   await target?.stop();
 });
 
-describe('UpdateTimeToLive and DescribeTimeToLive', { timeout: suiteTimeout }, () => {
+describe('UpdateTimeToLive and DescribeTimeToLive', () => {
   it('start DISABLED, enable on an attribute, and refuse updates that change nothing', async () => {
     // Prepare
     const { TableName } = await target.createTable('ttl');

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it } from '@jest/globals';
 import { projectImage, streamRecord, taskImage } from '../../test/stream-events.js';
 import { decodeRecord, PoisonRecordError } from './decode.js';
 import { planChange } from './plan.js';
