@@ -11,7 +11,7 @@
 // that runs npm start also serves the embedded DynamoDB and the token check; the functions'
 // SDK work (about 3 ms of CPU per call here) on the same thread would hold all three to one
 // core. The cost is a postMessage each way, tens of µs (npm run bench, end to end).
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -62,11 +62,13 @@ interface Generation {
 
 let compiledWorker: Promise<string> | undefined;
 
-/** The worker's script, compiled once per process (esbuild, a few ms): the thread then starts without a TypeScript loader. */
+/**
+ * The worker's script, compiled once per process (esbuild, a few ms), so that the thread starts
+ * without a TypeScript loader. Named after its contents: processes of one checkout share it.
+ */
 function workerScript(outDir: string): Promise<string> {
   compiledWorker ??= (async () => {
     const source = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url));
-    const outfile = join(outDir, `worker-${process.pid}.mjs`);
     const result = await esbuild.build({
       entryPoints: [source],
       bundle: true,
@@ -77,9 +79,12 @@ function workerScript(outDir: string): Promise<string> {
       write: false,
       logLevel: 'silent',
     });
+    const contents = result.outputFiles[0]!.contents;
+    const outfile = join(outDir, `worker-${createHash('sha256').update(contents).digest('hex').slice(0, 12)}.mjs`);
     await mkdir(dirname(outfile), { recursive: true });
-    await writeFile(`${outfile}.tmp`, result.outputFiles[0]!.contents);
-    await rename(`${outfile}.tmp`, outfile);
+    const temporary = `${outfile}.${process.pid}.tmp`;
+    await writeFile(temporary, contents);
+    await rename(temporary, outfile);
     return outfile;
   })();
   return compiledWorker;
@@ -186,6 +191,7 @@ export class FunctionHost {
   async invoke(name: string, event: unknown, options: { awsRequestId?: string } = {}): Promise<Invocation> {
     const fn = this.#functions.get(name);
     if (!fn) return { ok: false, reason: 'error', phase: 'init', error: { name: 'Error', message: `no function ${name}` } };
+    if (this.#stopped) return { ok: false, reason: 'crash', message: 'the host has stopped' };
     const build = await this.#build(name);
     if (!build.ok) return { ok: false, reason: 'build', errors: build.errors };
     this.#lastUsed.set(name, Date.now());

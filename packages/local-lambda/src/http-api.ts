@@ -264,7 +264,18 @@ export class HttpApi {
           status: 503,
           detail: `The local build of ${route.functionName} is broken: ${first}. Save a fix: the next request runs it.`,
         };
-        send(res, 503, { 'content-type': 'application/problem+json', 'retry-after': '1', ...cors }, JSON.stringify(problem));
+        send(
+          res,
+          503,
+          {
+            'content-type': 'application/problem+json',
+            'retry-after': '1',
+            'x-content-type-options': 'nosniff',
+            'cache-control': 'no-store',
+            ...cors,
+          },
+          JSON.stringify(problem),
+        );
         return;
       }
       if (invocation.reason === 'timeout') log(`${route.functionName} timed out after ${invocation.timeoutMs / 1000} s`);

@@ -1,0 +1,197 @@
+// The edit-run loop of npm start, on a copy of the repository: a saved change is served by the
+// next requests without a restart; a broken save says where, in one line, while what does not
+// depend on it keeps serving; the next good save recovers. For an API handler, for
+// packages/data (which every function bundles) and for the stream consumer.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { eventually, httpCaller, type Call } from '@app/testing';
+import { copyRepository, type RepositoryCopy } from './support/repo-copy.js';
+import { HOOK_TIMEOUT_MS, startStack, type ScriptMessage, type Stack } from './support/stack.js';
+
+/** How long a save may take to be served (the target is 1 s; the bound leaves room for a loaded machine). */
+const RELOAD_WAIT_MS = 20_000;
+
+let repo: RepositoryCopy;
+let stack: Stack;
+let call: Call;
+
+beforeAll(async () => {
+  repo = await copyRepository();
+  stack = await startStack({ rootDir: repo.dir });
+  call = httpCaller(stack.baseUrl, await stack.token('reloader', { tenant: `reload-${Date.now()}` }));
+}, HOOK_TIMEOUT_MS);
+
+afterAll(async () => {
+  if (stack) expect(await stack.stop()).toBe(0);
+  repo?.remove();
+}, HOOK_TIMEOUT_MS);
+
+const file = (path: string) => join(repo.dir, path);
+const edit = (path: string, change: (text: string) => string) => {
+  const before = readFileSync(file(path), 'utf8');
+  const after = change(before);
+  expect(after).not.toBe(before);
+  writeFileSync(file(path), after);
+  return before;
+};
+/** The next reload report (IPC) of `service` after the `count`th one so far. */
+const nextReload = (service: string, count: number) =>
+  stack.run.message(
+    (m: ScriptMessage) =>
+      m.type === 'reloaded' &&
+      m.service === service &&
+      stack.run.messages.filter((x) => x.type === 'reloaded' && x.service === service).indexOf(m) >= count,
+    RELOAD_WAIT_MS,
+  );
+const reloadsOf = (service: string) => stack.run.messages.filter((m) => m.type === 'reloaded' && m.service === service).length;
+
+describe('an API handler (services/api/src/handlers/fallback/not-found.ts)', () => {
+  const handler = 'services/api/src/handlers/fallback/not-found.ts';
+  let original: string;
+
+  it('serves a saved change without a restart', async () => {
+    // Prepare
+    expect((await call('GET', '/no-such-thing')).body.detail).toBe('No resource at this path.');
+
+    // Act
+    original = edit(handler, (text) => text.replace("'No resource at this path.'", "'Nothing lives at this path (edited).'"));
+
+    // Assess
+    const reply = await eventually(
+      async () => {
+        const r = await call('GET', '/no-such-thing');
+        return r.body.detail === 'Nothing lives at this path (edited).' ? r : undefined;
+      },
+      { timeoutMs: RELOAD_WAIT_MS, description: 'the edited detail' },
+    );
+    expect(reply.status).toBe(404);
+  });
+
+  it('names file:line of a syntax error in one line, answers 503 on its route, and keeps the other routes serving', async () => {
+    // Act
+    const count = reloadsOf('api');
+    edit(handler, (text) => `${text}\nexport const broken = ;\n`);
+    const report = await nextReload('api', count);
+
+    // Assess
+    expect(report.ok).toBe(false);
+    const lines = original.split('\n').length + 1;
+    expect(stack.output()).toMatch(new RegExp(`\\[api\\] build failed: ${handler.replace(/\./g, '\\.')}:${lines}:\\d+: Unexpected ";"`));
+    const broken = await call('GET', '/no-such-thing');
+    expect(broken.status).toBe(503);
+    expect(broken.headers.get('content-type')).toBe('application/problem+json');
+    expect(broken.body.detail).toContain(`The local build of notFound is broken: ${handler}:${lines}:`);
+    expect((await call('GET', '/projects')).status).toBe(200);
+  });
+
+  it('recovers on the next good save', async () => {
+    // Act
+    writeFileSync(file(handler), original.replace("'No resource at this path.'", "'Back after the fix.'"));
+
+    // Assess
+    await eventually(async () => ((await call('GET', '/no-such-thing')).body.detail === 'Back after the fix.' ? true : undefined), {
+      timeoutMs: RELOAD_WAIT_MS,
+      description: 'the fixed handler',
+    });
+  });
+});
+
+describe('packages/data (packages/data/src/table.ts, in every function)', () => {
+  const source = 'packages/data/src/table.ts';
+  let original: string;
+
+  it('serves a saved change without a restart', async () => {
+    // Prepare: two projects, listed in one page
+    for (const name of ['first', 'second']) expect((await call('POST', '/projects', { body: { name } })).status).toBe(201);
+    expect((await call('GET', '/projects')).body.items).toHaveLength(2);
+
+    // Act: pages of one item at most
+    original = edit(source, (text) => text.replace('Items.slice(0, q.limit)', 'Items.slice(0, 1)'));
+
+    // Assess
+    await eventually(async () => ((await call('GET', '/projects')).body.items.length === 1 ? true : undefined), {
+      timeoutMs: RELOAD_WAIT_MS,
+      description: 'a one-item page',
+    });
+  });
+
+  it('names file:line of a failed import and answers 503', async () => {
+    // Act
+    const count = reloadsOf('api');
+    edit(source, (text) => `import { nothing } from './no-such-module.js';\n${text}`);
+    const report = await nextReload('api', count);
+
+    // Assess
+    expect(report.ok).toBe(false);
+    expect(stack.output()).toMatch(
+      /\[api\] build failed: packages\/data\/src\/table\.ts:1:\d+: Could not resolve "\.\/no-such-module\.js"/,
+    );
+    const reply = await call('GET', '/projects');
+    expect(reply.status).toBe(503);
+    expect(reply.body.detail).toContain('packages/data/src/table.ts:1:');
+  });
+
+  it('recovers on the next good save', async () => {
+    // Act
+    writeFileSync(file(source), original);
+
+    // Assess
+    await eventually(async () => ((await call('GET', '/projects')).body.items?.length === 2 ? true : undefined), {
+      timeoutMs: RELOAD_WAIT_MS,
+      description: 'the full page again',
+    });
+  });
+});
+
+describe('the stream consumer (services/stream-consumer/src/handlers/table-changes.ts)', () => {
+  const handler = 'services/stream-consumer/src/handlers/table-changes.ts';
+  let original: string;
+  const taskCount = async (projectId: string) => ((await call('GET', `/projects/${projectId}`)).body.taskCounts as { total: number }).total;
+
+  it('runs a saved change on the next batch', async () => {
+    // Prepare
+    const project = (await call('POST', '/projects', { body: { name: 'consumer edits' } })).body as { id: string };
+
+    // Act: the handler also prints a marker line for each batch
+    original = edit(handler, (text) => `${text}\nconsole.log('table-changes: edited build');\n`);
+    await nextReload('stream-consumer', 0);
+    expect((await call('POST', `/projects/${project.id}/tasks`, { body: { title: 'after the edit' } })).status).toBe(201);
+
+    // Assess
+    await eventually(() => (stack.output().includes('[consumer] table-changes: edited build') ? true : undefined), {
+      timeoutMs: RELOAD_WAIT_MS,
+      description: 'the marker of the edited consumer',
+    });
+    await eventually(async () => ((await taskCount(project.id)) === 1 ? true : undefined), {
+      timeoutMs: RELOAD_WAIT_MS,
+      description: 'the task counted',
+    });
+  });
+
+  it('keeps the records of a broken build waiting, and delivers them after the fix', async () => {
+    // Prepare
+    const project = (await call('POST', '/projects', { body: { name: 'consumer breaks' } })).body as { id: string };
+    const count = reloadsOf('stream-consumer');
+
+    // Act: break it, write a task, then fix it
+    edit(handler, (text) => `${text}\nexport const broken = ;\n`);
+    expect((await nextReload('stream-consumer', count)).ok).toBe(false);
+    expect(stack.output()).toMatch(
+      /\[consumer\] build failed: services\/stream-consumer\/src\/handlers\/table-changes\.ts:\d+:\d+: Unexpected ";"/,
+    );
+    expect((await call('POST', `/projects/${project.id}/tasks`, { body: { title: 'while broken' } })).status).toBe(201);
+    await eventually(() => (stack.output().includes('its records wait for a fix') ? true : undefined), {
+      timeoutMs: RELOAD_WAIT_MS,
+      description: 'the consumer waiting for a fix',
+    });
+    expect(await taskCount(project.id)).toBe(0);
+    writeFileSync(file(handler), original);
+
+    // Assess
+    await eventually(async () => ((await taskCount(project.id)) === 1 ? true : undefined), {
+      timeoutMs: RELOAD_WAIT_MS,
+      description: 'the waiting record delivered after the fix',
+    });
+  });
+});
