@@ -180,7 +180,8 @@ export class FunctionBuilder {
   #error(message: esbuild.Message): BuildError {
     const location = message.location;
     if (!location) return { text: message.text };
-    return { file: resolve(this.#options.serviceDir, location.file), line: location.line, column: location.column, text: message.text };
+    // esbuild counts columns from 0; editors and `file:line:column` links count from 1.
+    return { file: resolve(this.#options.serviceDir, location.file), line: location.line, column: location.column + 1, text: message.text };
   }
 
   /** The bundle of an earlier run, when it exists and none of its inputs changed since. */
