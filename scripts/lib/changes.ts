@@ -65,7 +65,7 @@ export class ChangeDispatcher {
   }
 
   async #handle(files: string[]): Promise<void> {
-    const { stack, log, report } = this.#options;
+    const { stack, report } = this.#options;
     const changes = classifyChanges(stack.layout.rootDir, files);
     if (changes.schema) await this.#regenerateSchema();
     for (const [name, cause] of changes.services) {
