@@ -34,6 +34,8 @@ export interface ServiceOptions {
   env: Record<string, string>;
   /** Each line the functions print. */
   output: (line: string) => void;
+  /** False under a debugger: invocations then never time out. */
+  timeouts?: boolean;
 }
 
 /** Resolves the service's serverless.yml for the local stage (cached) and readies its host; nothing is built yet. */
@@ -50,7 +52,7 @@ export async function openService(options: ServiceOptions): Promise<LocalService
   const functions = functionsOf(dir, config);
   const builder = new FunctionBuilder({ serviceDir: dir, outDir: buildDir, esbuild: config.custom?.esbuild ?? {}, functions });
   await builder.loadKnownInputs();
-  const host = new FunctionHost({ builder, functions, env: options.env, output: options.output });
+  const host = new FunctionHost({ builder, functions, env: options.env, output: options.output, timeouts: options.timeouts });
   return {
     name,
     dir,

@@ -2,6 +2,7 @@
 // each service is reloaded on its own (the API's routes and functions, or the consumer's
 // mapping), the data stack's table brought up to date; a configuration that does not resolve
 // leaves the last good one running.
+import inspector from 'node:inspector';
 import { join, relative } from 'node:path';
 import type { AuthGateway } from '@app/local-auth';
 import { ensureTablesAt, readTableDefinitions, startLocalDynamoDB, type LocalDynamoDB } from '@app/local-dynamodb';
@@ -85,7 +86,14 @@ export class LocalStack {
 
   #open(name: ServiceName): Promise<LocalService> {
     const prefix = name === 'api' ? '[api]' : '[consumer]';
-    return openService({ layout: this.layout, name, env: this.functionEnv(), output: (line) => console.log(`${prefix} ${line}`) });
+    return openService({
+      layout: this.layout,
+      name,
+      env: this.functionEnv(),
+      output: (line) => console.log(`${prefix} ${line}`),
+      // Under a debugger (npm run start:debug) a paused breakpoint must not time the request out.
+      timeouts: inspector.url() === undefined,
+    });
   }
 
   async openServices(): Promise<void> {

@@ -50,6 +50,11 @@ export interface FunctionHostOptions {
   env: Record<string, string>;
   /** Each line the functions print. */
   output: (line: string) => void;
+  /**
+   * Whether an invocation gives up after the function's timeout (default true). Off under a
+   * debugger: a paused breakpoint must not turn the request into a 503.
+   */
+  timeouts?: boolean;
 }
 
 interface Generation {
@@ -206,11 +211,14 @@ export class FunctionHost {
       awsRequestId: options.awsRequestId ?? randomUUID(),
     };
     return new Promise<Invocation>((resolve) => {
-      const timer = setTimeout(() => {
-        generation.pending.delete(id);
-        this.#retireIfIdle(generation);
-        resolve({ ok: false, reason: 'timeout', timeoutMs: fn.timeoutMs });
-      }, fn.timeoutMs);
+      const timer =
+        this.#options.timeouts === false
+          ? undefined
+          : setTimeout(() => {
+              generation.pending.delete(id);
+              this.#retireIfIdle(generation);
+              resolve({ ok: false, reason: 'timeout', timeoutMs: fn.timeoutMs });
+            }, fn.timeoutMs);
       generation.pending.set(id, (reply) => {
         clearTimeout(timer);
         if (reply.type !== 'result') return;

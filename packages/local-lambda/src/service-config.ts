@@ -7,7 +7,7 @@
 // `npm start`; reading the cache takes under 5 ms.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -123,8 +123,9 @@ async function runPrint(serviceDir: string, options: ResolveOptions): Promise<Re
 export async function resolveServiceConfig(serviceDir: string, options: ResolveOptions): Promise<ResolvedService> {
   const sources = await configSources(serviceDir);
   const files = [...sources.keys()];
-  const cacheFile = options.cacheDir && join(options.cacheDir, `config-${basename(serviceDir)}.json`);
   const key = await cacheKey(sources, options, await frameworkVersion(options.slsBin));
+  // One file per key: stacks on other ports (the test suites') do not evict the developer's.
+  const cacheFile = options.cacheDir && join(options.cacheDir, `config-${basename(serviceDir)}-${key.slice(0, 16)}.json`);
   if (cacheFile) {
     try {
       const cached = JSON.parse(await readFile(cacheFile, 'utf8')) as { key?: string; config?: ResolvedConfig };
@@ -139,6 +140,16 @@ export async function resolveServiceConfig(serviceDir: string, options: ResolveO
     const temporary = `${cacheFile}.${process.pid}.tmp`;
     await writeFile(temporary, JSON.stringify({ key, config }));
     await rename(temporary, cacheFile);
+    await pruneCache(options.cacheDir!, `config-${basename(serviceDir)}-`);
   }
   return { config, cached: false, files };
+}
+
+/** Keeps the most recent configurations of a service (the cache does not grow with every port a test picked). */
+async function pruneCache(dir: string, prefix: string, keep = 8): Promise<void> {
+  const names = (await readdir(dir)).filter((name) => name.startsWith(prefix) && name.endsWith('.json'));
+  if (names.length <= keep) return;
+  const dated = await Promise.all(names.map(async (name) => ({ name, mtime: (await stat(join(dir, name))).mtimeMs })));
+  dated.sort((a, b) => b.mtime - a.mtime);
+  await Promise.all(dated.slice(keep).map(({ name }) => rm(join(dir, name), { force: true })));
 }
