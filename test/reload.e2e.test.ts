@@ -5,9 +5,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { eventually, httpCaller, type Call } from '@app/testing';
-import { copyRepository, type RepositoryCopy } from './support/repo-copy.js';
-import { HOOK_TIMEOUT_MS, startStack, type ScriptMessage, type Stack } from './support/stack.js';
+import { copyRepository, eventually, httpCaller, type Call, type RepositoryCopy } from '@app/testing';
+import { HOOK_TIMEOUT_MS, ROOT_DIR, startStack, type ScriptMessage, type Stack } from './support/stack.js';
 
 /** How long a save may take to be served (the target is 1 s; the bound leaves room for a loaded machine). */
 const RELOAD_WAIT_MS = 20_000;
@@ -17,7 +16,7 @@ let stack: Stack;
 let call: Call;
 
 beforeAll(async () => {
-  repo = await copyRepository();
+  repo = await copyRepository(ROOT_DIR);
   stack = await startStack({ rootDir: repo.dir });
   call = httpCaller(stack.baseUrl, await stack.token('reloader', { tenant: `reload-${Date.now()}` }));
 }, HOOK_TIMEOUT_MS);
