@@ -24,7 +24,7 @@ import { watchFiles } from '@app/local-lambda';
 import { startLocalApi } from './lib/api.ts';
 import { banner } from './lib/banner.ts';
 import { ChangeDispatcher } from './lib/changes.ts';
-import { localEnv } from './lib/local-env.ts';
+import { describeLocalEnv, localEnv } from './lib/local-env.ts';
 import { assertPortFree } from './lib/ports.ts';
 import { LocalStack, type StartMessage } from './lib/stack.ts';
 
@@ -81,7 +81,14 @@ async function main(): Promise<number> {
     const debug = inspector.url();
     if (debug) log(`debugger on ${debug}: attach Chrome (chrome://inspect) or VS Code; the functions run in worker threads it lists`);
     log(`ready in ${since()}: saved changes reload; press Ctrl+C to stop`);
-    report({ type: 'ready', apiUrl: `http://127.0.0.1:${layout.apiPort}`, dbEndpoint: stack.endpoint, apiReadyMs, consumerReadyMs });
+    report({
+      type: 'ready',
+      apiUrl: `http://127.0.0.1:${layout.apiPort}`,
+      dbEndpoint: stack.endpoint,
+      apiReadyMs,
+      consumerReadyMs,
+      layout: describeLocalEnv(layout),
+    });
   } catch (error) {
     await stack.stop();
     throw error;

@@ -5,13 +5,15 @@
 // (lib/local-env.ts). Readiness goes to a parent with an IPC channel as {type: 'ready'};
 // the exit code says how it ended (0 after SIGINT/SIGTERM, 1 when it could not start).
 import { startConsumer } from './lib/consumer.ts';
-import { localEnv } from './lib/local-env.ts';
+import { describeLocalEnv, localEnv } from './lib/local-env.ts';
 import { openService } from './lib/service.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const log = (line: string) => console.log(`[consumer] ${line}`);
 
 async function main(): Promise<number> {
+  // Listened for from the start: Ctrl+C while it starts stops it cleanly too.
+  const signalled = new Promise<string>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
   const layout = localEnv();
   const endpoint = layout.externalEndpoint;
   if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set (the table whose stream to read)');
@@ -22,9 +24,8 @@ async function main(): Promise<number> {
   log(
     `ready: ${consumer.mappings} stream mapping(s)${layout.streamsDir ? `, checkpoints and failed batches in ${layout.streamsDir}` : ''}`,
   );
-  process.send?.({ type: 'ready', mappings: consumer.mappings });
-  const signal = await new Promise<string>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
-  log(`${signal}: stopping`);
+  process.send?.({ type: 'ready', mappings: consumer.mappings, layout: describeLocalEnv(layout) });
+  log(`${await signalled}: stopping`);
   await consumer.stop();
   await service.stop();
   return 0;

@@ -9,12 +9,20 @@ import { ensureTablesAt, readTableDefinitions, startLocalDynamoDB, type LocalDyn
 import { ServiceConfigError, type FunctionSpec, type Watch } from '@app/local-lambda';
 import { startLocalApi, type LocalApi } from './api.ts';
 import { startConsumer, type LocalConsumer } from './consumer.ts';
-import type { LocalEnv } from './local-env.ts';
+import type { describeLocalEnv, LocalEnv } from './local-env.ts';
 import { openService, type LocalService } from './service.ts';
 
 /** What a parent process learns (IPC), instead of reading npm start's output. */
 export type StartMessage =
-  | { type: 'ready'; apiUrl: string; dbEndpoint: string; apiReadyMs: number; consumerReadyMs: number }
+  | {
+      type: 'ready';
+      apiUrl: string;
+      dbEndpoint: string;
+      apiReadyMs: number;
+      consumerReadyMs: number;
+      /** The folders and ports it resolved from the environment (lib/local-env.ts). */
+      layout: ReturnType<typeof describeLocalEnv>;
+    }
   | { type: 'reloaded'; service: string; functions: string[]; ok: boolean; ms: number }
   | { type: 'configured'; service: string; ok: boolean }
   | { type: 'failed'; message: string };

@@ -37,7 +37,9 @@ export interface Stack {
 }
 
 export interface StackOptions {
+  /** STATE_DIR; without it the database is kept in memory. */
   dataDir?: string;
+  /** AUTH_DIR; by default a temporary folder, or $STATE_DIR/auth (unset) when `dataDir` is given. */
   authDir?: string;
   env?: NodeJS.ProcessEnv;
   /** The repository to run it from (a copy, for tests that edit sources); this one by default. */
@@ -101,14 +103,14 @@ export function runRootScript(
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const [apiPort, dbPort] = [await freePort(), await freePort()];
-  const ownAuthDir = options.authDir ? undefined : mkdtempSync(join(tmpdir(), 'stack-auth-'));
-  const authDir = options.authDir ?? ownAuthDir!;
+  const ownAuthDir = options.authDir || options.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'stack-auth-'));
+  const authDir = options.authDir ?? ownAuthDir;
   const run = runRootScript(
     'start.ts',
     {
       PORT: String(apiPort),
       DB_PORT: String(dbPort),
-      AUTH_DIR: authDir,
+      ...(authDir ? { AUTH_DIR: authDir } : {}),
       ...(options.dataDir ? { STATE_DIR: options.dataDir } : { DB_IN_MEMORY: '1' }),
       ...options.env,
     },
@@ -122,11 +124,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     if (ownAuthDir) rmSync(ownAuthDir, { recursive: true, force: true });
     throw error;
   }
-  const issuer = await loadLocalIssuer(authDir);
+  // The folder the stack resolved (lib/local-env.ts), as it reports it.
+  const layout = run.messages.find((m) => m.type === 'ready')!.layout as { authDir: string };
+  const issuer = await loadLocalIssuer(layout.authDir);
   return {
     baseUrl: `http://127.0.0.1:${apiPort}`,
     dbEndpoint: `http://127.0.0.1:${dbPort}`,
-    authDir,
+    authDir: layout.authDir,
     token: (user, tokenOptions = {}) => issuer.sign({ subject: user, ...tokenOptions }),
     output: run.output,
     run,
