@@ -1,8 +1,10 @@
 // The edit-run loop of npm start, on a copy of the repository: a saved change is served by the
 // next requests without a restart; a broken save says where, in one line, while what does not
 // depend on it keeps serving; the next good save recovers. For an API handler, for
-// packages/data (which every function bundles) and for the stream consumer.
+// packages/data (which every function bundles) and for the stream consumer; and a saved
+// serverless.yml reloads the service it describes, and only it.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { copyRepository, eventually, httpCaller, type Call, type RepositoryCopy } from '@app/testing';
@@ -187,5 +189,73 @@ describe('the stream consumer (services/stream-consumer/src/handlers/table-chang
       timeoutMs: RELOAD_WAIT_MS,
       description: 'the waiting record delivered after the fix',
     });
+  });
+});
+
+describe('a serverless.yml', () => {
+  const config = 'services/api/serverless.yml';
+  let original: string;
+  const configured = (service: string, ok: boolean, count: number) =>
+    stack.run.message((m: ScriptMessage) => {
+      const reports = stack.run.messages.filter((x) => x.type === 'configured' && x.service === service);
+      return reports.indexOf(m) >= count && m.ok === ok;
+    }, 60_000);
+  const configuredCount = (service: string) => stack.run.messages.filter((m) => m.type === 'configured' && m.service === service).length;
+  /** Through node:http: a route the OpenAPI document does not have would fail the suites' contract check on fetch. */
+  const status = (path: string, token: string) =>
+    new Promise<number>((resolve, reject) =>
+      get(`${stack.baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on('error', reject),
+    );
+
+  it("prints the parser's message for bad YAML and keeps serving the last good configuration", async () => {
+    // Act
+    const count = configuredCount('api');
+    original = edit(config, (text) => text.replace('functions:\n', 'functions:\n  broken: [unclosed\n'));
+    await configured('api', false, count);
+
+    // Assess
+    expect(stack.output()).toMatch(
+      /\[start\] services\/api\/serverless\.yml: Cannot parse "serverless\.yml": .*; services\/api keeps running on its last good configuration/,
+    );
+    expect((await call('GET', '/projects')).status).toBe(200);
+  });
+
+  it('reloads the API alone with a new route, saying what changed', async () => {
+    // Act
+    const count = configuredCount('api');
+    const consumerReports = configuredCount('stream-consumer');
+    writeFileSync(
+      file(config),
+      original.replace(
+        '  listActivity:\n',
+        '  projectsAgain:\n    handler: src/handlers/projects/list.handler\n    events: [{ httpApi: { method: GET, path: /projects-again, authorizer: { name: jwt } } }]\n  listActivity:\n',
+      ),
+    );
+    await configured('api', true, count);
+
+    // Assess
+    expect(stack.output()).toContain(
+      '[start] services/api/serverless.yml changed: the API reloaded (routes added: GET /projects-again; functions added: projectsAgain)',
+    );
+    expect(await status('/projects-again', await stack.token('reloader', { tenant: 'again' }))).toBe(200);
+    expect(configuredCount('stream-consumer')).toBe(consumerReports);
+    expect(stack.output()).not.toContain('the stream consumer restarted');
+  });
+
+  it('restarts the consumer alone when its stream settings change, from its checkpoints', async () => {
+    // Act
+    const count = configuredCount('stream-consumer');
+    edit('services/stream-consumer/serverless.yml', (text) => text.replace('batchSize: 100', 'batchSize: 50'));
+    await configured('stream-consumer', true, count);
+
+    // Assess
+    expect(stack.output()).toContain(
+      '[start] services/stream-consumer/serverless.yml changed: the stream consumer restarted from its checkpoints (events changed: tableChanges)',
+    );
+    expect(stack.output()).toContain('[consumer] [tableChanges] reading');
+    expect(stack.output()).toMatch(/batch 50, window 1 s/);
   });
 });

@@ -30,7 +30,12 @@ export type StartMessage =
 export type ServiceName = 'api' | 'stream-consumer';
 
 /** What changed between two sets of functions, in words: routes and functions added, removed or changed. */
-export function describeConfigChange(before: readonly FunctionSpec[], after: readonly FunctionSpec[]): string {
+export function describeConfigChange(
+  before: readonly FunctionSpec[],
+  after: readonly FunctionSpec[],
+  beforeDefinitions: Record<string, { events?: unknown }> = {},
+  afterDefinitions: Record<string, { events?: unknown }> = {},
+): string {
   const routes = (fns: readonly FunctionSpec[]) => new Set(fns.flatMap((fn) => fn.routes.map((route) => `${route.routeKey}`)));
   const [oldRoutes, newRoutes] = [routes(before), routes(after)];
   const oldFunctions = new Map(before.map((fn) => [fn.name, JSON.stringify(fn)]));
@@ -46,6 +51,12 @@ export function describeConfigChange(before: readonly FunctionSpec[], after: rea
   if (born.length) parts.push(`functions added: ${born.join(', ')}`);
   if (gone.length) parts.push(`functions removed: ${gone.join(', ')}`);
   if (changed.length) parts.push(`settings changed: ${changed.join(', ')}`);
+  const events = after
+    .filter((fn) => oldFunctions.has(fn.name))
+    .filter((fn) => JSON.stringify(beforeDefinitions[fn.name]?.events) !== JSON.stringify(afterDefinitions[fn.name]?.events))
+    .filter((fn) => !changed.includes(fn.name))
+    .map((fn) => fn.name);
+  if (events.length && !added.length && !removed.length) parts.push(`events changed: ${events.join(', ')}`);
   return parts.length ? parts.join('; ') : 'no change to its functions or routes';
 }
 
@@ -132,7 +143,7 @@ export class LocalStack {
       return false;
     }
     const previous = name === 'api' ? this.apiService! : this.consumerService!;
-    const change = describeConfigChange(previous.functions, next.functions);
+    const change = describeConfigChange(previous.functions, next.functions, previous.config.functions, next.config.functions);
     if (name === 'api') {
       this.apiService = next;
       this.api = startLocalApi({ service: next, rootDir: this.layout.rootDir, log: (line) => console.log(`[api] ${line}`) });
