@@ -5,7 +5,7 @@
 // (lib/local-env.ts). Readiness goes to a parent with an IPC channel as {type: 'ready'};
 // the exit code says how it ended (0 after SIGINT/SIGTERM, 1 when it could not start).
 import { startConsumer } from './lib/consumer.ts';
-import { describeLocalEnv, localEnv } from './lib/local-env.ts';
+import { describeLocalEnv, functionEnv, localEnv } from './lib/local-env.ts';
 import { openService } from './lib/service.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -17,9 +17,7 @@ async function main(): Promise<number> {
   const layout = localEnv();
   const endpoint = layout.externalEndpoint;
   if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set (the table whose stream to read)');
-  const local = /^https?:\/\/(127\.|localhost|\[::1\])/.test(endpoint);
-  const env = { DYNAMODB_ENDPOINT: endpoint, ...(local ? { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' } : {}) };
-  const service = await openService({ layout, name: 'stream-consumer', env, output: log });
+  const service = await openService({ layout, name: 'stream-consumer', env: functionEnv(endpoint), output: log });
   const consumer = await startConsumer({ layout, service, endpoint, log });
   log(
     `ready: ${consumer.mappings} stream mapping(s)${layout.streamsDir ? `, checkpoints and failed batches in ${layout.streamsDir}` : ''}`,

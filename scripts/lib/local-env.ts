@@ -67,3 +67,14 @@ export function describeLocalEnv(layout: LocalEnv): Record<string, string | numb
     inMemory: layout.inMemory,
   };
 }
+
+/** What every local function and `sls print` see: the endpoint, and the fixed credentials a local endpoint takes. */
+export function functionEnv(endpoint: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const local = /^https?:\/\/(127\.|localhost|\[::1\])/.test(endpoint);
+  return {
+    DYNAMODB_ENDPOINT: endpoint,
+    AWS_REGION: env.AWS_REGION || 'us-east-1',
+    // A local endpoint takes any key; one fixed key also keeps DynamoDB Local on one database.
+    ...(local ? { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_SESSION_TOKEN: '' } : {}),
+  };
+}

@@ -9,7 +9,7 @@ import { ensureTablesAt, readTableDefinitions, startLocalDynamoDB, type LocalDyn
 import { ServiceConfigError, type FunctionSpec, type Watch } from '@app/local-lambda';
 import { startLocalApi, type LocalApi } from './api.ts';
 import { startConsumer, type LocalConsumer } from './consumer.ts';
-import type { describeLocalEnv, LocalEnv } from './local-env.ts';
+import { functionEnv, type describeLocalEnv, type LocalEnv } from './local-env.ts';
 import { openService, type LocalService } from './service.ts';
 
 /** What a parent process learns (IPC), instead of reading npm start's output. */
@@ -79,15 +79,8 @@ export class LocalStack {
     this.endpoint = layout.externalEndpoint ?? `http://127.0.0.1:${layout.dbPort}`;
   }
 
-  /** What every function and `sls print` see: the endpoint, and credentials a local endpoint takes. */
   functionEnv(): Record<string, string> {
-    const local = /^https?:\/\/(127\.|localhost|\[::1\])/.test(this.endpoint);
-    return {
-      DYNAMODB_ENDPOINT: this.endpoint,
-      AWS_REGION: process.env.AWS_REGION || 'us-east-1',
-      // A local endpoint takes any key; one fixed key also keeps DynamoDB Local on one database.
-      ...(local ? { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_SESSION_TOKEN: '' } : {}),
-    };
+    return functionEnv(this.endpoint);
   }
 
   async startDatabase(): Promise<void> {
