@@ -460,7 +460,7 @@ async function main() {
       ]);
     }
     console.log(
-      `\n4. End to end (${loadTool()}, ${SETTINGS.e2eDurationS} s per run, loopback; stack = gateway + sls offline + embedded DynamoDB, as npm start)\n${formatTable(rows)}\n`,
+      `\n4. End to end (${loadTool()}, ${SETTINGS.e2eDurationS} s per run, loopback; stack = token check + local HTTP API + functions in a worker + embedded DynamoDB, as npm start; sls offline alone beside it)\n${formatTable(rows)}\n`,
     );
     const worst = figures.reduce((a, b) => ((b.ratio ?? 0) < (a.ratio ?? 0) ? b : a));
     targets.push({
