@@ -16,15 +16,16 @@
 // Why not `sls offline` (as before): on this 2-core machine it served its first request
 // 4.2 s after it was started (1.4 s to boot the framework, 2.7 s to bundle all fifteen
 // functions), reloaded nothing (useInProcess), and its requests crossed a second HTTP server
-// behind the token check. Here a warm start serves in about a second (npm run bench --
-// --only=start; docs/benchmarks.md). `npm run offline -w @app/api` still runs it alone.
+// behind the token check. Here a warm npm start served its first 200 after 0.86 s (p50; npm run
+// bench -- --only=start; docs/benchmarks.md). `npm run offline -w @app/api` still runs it alone.
 import inspector from 'node:inspector';
+import { join, relative } from 'node:path';
 import { createVerifier, loadLocalIssuer, startAuthGateway } from '@app/local-auth';
-import { watchFiles } from '@app/local-lambda';
+import { ServiceConfigError, watchFiles } from '@app/local-lambda';
 import { startLocalApi } from './lib/api.ts';
 import { banner } from './lib/banner.ts';
 import { ChangeDispatcher } from './lib/changes.ts';
-import { describeLocalEnv, localEnv } from './lib/local-env.ts';
+import { describeLocalEnv, localEnv, ROOT_DIR } from './lib/local-env.ts';
 import { assertPortFree } from './lib/ports.ts';
 import { LocalStack, type StartMessage } from './lib/stack.ts';
 
@@ -39,8 +40,12 @@ const PUBLIC_PATHS: string[] = ['/openapi.json', '/docs', '/docs/'];
 
 const report = (message: StartMessage) => process.send?.(message);
 
+/**
+ * The first SIGINT/SIGTERM. The handlers stay: Ctrl+C under `npm start` can deliver the signal
+ * twice, and a late one must not kill the process (exit code null) while it stops.
+ */
 function signals(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+  return new Promise((resolve) => process.on('SIGINT', resolve).on('SIGTERM', resolve));
 }
 
 async function main(): Promise<number> {
@@ -104,9 +109,15 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const message = error instanceof Error ? error.message : String(error);
+    const message =
+      error instanceof ServiceConfigError
+        ? `${relative(ROOT_DIR, join(error.serviceDir, 'serverless.yml'))}: ${error.message}`
+        : error instanceof Error
+          ? error.message
+          : String(error);
     console.error(`[start] ${message}`);
-    report({ type: 'failed', message });
-    process.exit(1);
+    // The parent learns why before the exit code says that it failed.
+    if (process.send) process.send({ type: 'failed', message } satisfies StartMessage, () => process.exit(1));
+    else process.exit(1);
   },
 );
