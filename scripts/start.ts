@@ -16,7 +16,7 @@
 // Why not `sls offline` (as before): on this 2-core machine it served its first request
 // 4.2 s after it was started (1.4 s to boot the framework, 2.7 s to bundle all fifteen
 // functions), reloaded nothing (useInProcess), and its requests crossed a second HTTP server
-// behind the token check. Here a warm npm start served its first 200 after 0.86 s (p50; npm run
+// behind the token check. Here a warm npm start served its first 200 after 0.88 s (p50; npm run
 // bench -- --only=start; docs/benchmarks.md). `npm run offline -w @app/api` still runs it alone.
 import inspector from 'node:inspector';
 import { join, relative } from 'node:path';
