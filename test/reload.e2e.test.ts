@@ -140,6 +140,33 @@ describe('packages/data (packages/data/src/table.ts, in every function)', () => 
   });
 });
 
+describe('packages/schema (the JSON Schemas its validators are generated from)', () => {
+  const schemas = 'packages/schema/src/schemas.ts';
+  const create = () => call('POST', '/projects', { body: { name: 'longer than five' } });
+
+  it('generates the validators again and serves them, then the original ones after a revert', async () => {
+    // Act: project names of at most 5 characters
+    const original = edit(schemas, (text) =>
+      text.replace(
+        "const nameProp = { type: 'string', minLength: 1, maxLength: 200,",
+        "const nameProp = { type: 'string', minLength: 1, maxLength: 5,",
+      ),
+    );
+
+    // Assess
+    await eventually(async () => ((await create()).status === 400 ? true : undefined), {
+      timeoutMs: 60_000,
+      description: 'the stricter validator',
+    });
+    expect(stack.output()).toContain('[start] packages/schema/src changed: generating its validators and OpenAPI document again');
+    writeFileSync(file(schemas), original);
+    await eventually(async () => ((await create()).status === 201 ? true : undefined), {
+      timeoutMs: 60_000,
+      description: 'the original validator',
+    });
+  });
+});
+
 describe('the stream consumer (services/stream-consumer/src/handlers/table-changes.ts)', () => {
   const handler = 'services/stream-consumer/src/handlers/table-changes.ts';
   let original: string;
