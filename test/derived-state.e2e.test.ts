@@ -7,17 +7,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually, httpCaller, type Call, type WaitOptions } from '@app/testing';
-import { ROOT_DIR, stackForSuite } from './support/stack.js';
+import { LOCAL_TABLE, ROOT_DIR, stackForSuite, tableClient } from './support/stack.js';
 
 // A data folder, so that the local event-source mapping keeps its on-failure destination.
 const stateDir = mkdtempSync(join(tmpdir(), 'derived-state-'));
 const stack = stackForSuite({ dataDir: stateDir });
 const FAILURES = join(stateDir, 'streams', 'failures', 'tableChanges');
-const TABLE = 'rest-api-data-local';
+const TABLE = LOCAL_TABLE;
 const TENANT = 'tenant:derived';
 const TENANT_KEY = `TENANT#${encodeURIComponent(TENANT)}`;
 const CATCH_UP: WaitOptions = { timeoutMs: 20_000, intervalMs: 100 };
@@ -26,13 +25,7 @@ let documents: DynamoDBDocumentClient;
 
 beforeAll(async () => {
   call = httpCaller(stack.current.baseUrl, await stack.current.token('deriver', { tenant: 'derived' }));
-  documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: stack.current.dbEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-  );
+  documents = tableClient(stack.current);
 });
 afterAll(() => {
   documents?.destroy();
