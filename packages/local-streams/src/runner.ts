@@ -175,7 +175,11 @@ export async function startStreamRunner(options: StreamRunnerOptions): Promise<S
         } catch (error) {
           log(`[${mapping.functionName}] cannot describe the stream, retrying: ${(error as Error).message}`);
         }
-        await Promise.race([new Promise((resolve) => setTimeout(resolve, 1_000)), stopping]);
+        // A timer cleared on stop, so that a stopped runner leaves nothing pending behind it.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 1_000);
+          void stopping.then(() => (clearTimeout(timer), resolve()));
+        });
       }
     };
     readers.push(discover());
