@@ -97,6 +97,7 @@ describe('mappingsFromConfig', () => {
 
     // Assess
     expect(mapping!.onFailureVariables).toEqual(['PROVIDER_LEVEL', 'DESTINATION']);
+    expect(mapping!.environment).toMatchObject({ PROVIDER_LEVEL: '', DESTINATION: '' });
   });
 
   it('names no variable when the destination is a plain ARN', () => {

@@ -63,13 +63,19 @@ export function mappingsFromConfig(config: Json): StreamMapping[] {
         throw new Error(`${functionName}: the stream arn must resolve to a string for this stage, got ${JSON.stringify(settings.arn)}`);
       const rawEnvironment: Record<string, unknown> = { ...providerEnv, ...(fn.environment ?? {}) };
       const destination = referencedResource(settings.destinations?.onFailure?.arn ?? settings.destinations?.onFailure);
+      const onFailureVariables = destination
+        ? Object.keys(rawEnvironment).filter((name) => referencedResource(rawEnvironment[name]) === destination)
+        : [];
       const handler = String(fn.handler);
       const dot = handler.lastIndexOf('.');
       mappings.push({
         functionName,
         handler: { file: handler.slice(0, dot), exportName: handler.slice(dot + 1) },
         timeoutSeconds: Number(fn.timeout ?? config.provider?.timeout ?? 6),
-        environment: Object.fromEntries(Object.entries(rawEnvironment).map(([k, v]) => [k, String(v)])),
+        // The destination's address is the runner's to give (a reference means nothing locally).
+        environment: Object.fromEntries(
+          Object.entries(rawEnvironment).map(([k, v]) => [k, onFailureVariables.includes(k) ? '' : String(v)]),
+        ),
         streamArn: settings.arn,
         batchSize: settings.batchSize ?? DEFAULTS.batchSize,
         batchWindowSeconds: settings.batchWindow ?? DEFAULTS.batchWindow,
@@ -80,9 +86,7 @@ export function mappingsFromConfig(config: Json): StreamMapping[] {
         maximumRetryAttempts: settings.maximumRetryAttempts ?? DEFAULTS.maximumRetryAttempts,
         maximumRecordAgeInSeconds: settings.maximumRecordAgeInSeconds ?? DEFAULTS.maximumRecordAgeInSeconds,
         onFailure: Boolean(settings.destinations?.onFailure),
-        onFailureVariables: destination
-          ? Object.keys(rawEnvironment).filter((name) => referencedResource(rawEnvironment[name]) === destination)
-          : [],
+        onFailureVariables,
       });
     }
   }

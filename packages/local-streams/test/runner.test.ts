@@ -235,7 +235,7 @@ describe('local event-source mapping', () => {
       mappings: [
         mapping({
           handler: { file: 'src/sender', exportName: 'handler' },
-          environment: { DESTINATION: '[object Object]' },
+          environment: { DESTINATION: '' },
           onFailureVariables: ['DESTINATION'],
           filterPatterns: [s.filter],
         }),
