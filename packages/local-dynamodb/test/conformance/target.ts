@@ -37,7 +37,8 @@ export interface Target {
 }
 
 export async function startTarget(): Promise<Target> {
-  const embedded = externalEndpoint ? undefined : await startLocalDynamoDB({ port: 0, warn: () => undefined });
+  // With DynamoDB's throughput ceilings on, so that capacity is reported (and charged) as DynamoDB does.
+  const embedded = externalEndpoint ? undefined : await startLocalDynamoDB({ port: 0, warn: () => undefined, throughputLimits: true });
   const endpoint = externalEndpoint ?? embedded!.endpoint;
   // Local endpoints accept any key; AWS gets the credentials of the environment.
   const credentials = isAws(endpoint) ? undefined : { accessKeyId: 'conformance', secretAccessKey: 'conformance' };
