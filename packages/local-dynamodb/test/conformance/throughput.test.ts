@@ -17,8 +17,6 @@
 import {
   BatchGetItemCommand,
   BatchWriteItemCommand,
-  CreateTableCommand,
-  DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
   QueryCommand,
@@ -28,11 +26,8 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { AttributeValue, CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { startLocalDynamoDB } from '../../src/server.js';
-import type { LocalDynamoDB } from '../../src/server.js';
-import type { ThroughputLimitsOptions } from '../../src/throughput/limits.js';
-import { failure, startTarget, suiteTimeout } from './target.js';
-import type { Target } from './target.js';
+import { failure, startEngineWithLimits, startTarget, suiteTimeout } from './target.js';
+import type { EngineWithLimits, Target } from './target.js';
 
 jest.setTimeout(suiteTimeout);
 
@@ -126,6 +121,34 @@ describe('capacity units, as ReturnConsumedCapacity reports them', () => {
     expect(ConsumedCapacity).toEqual([expect.objectContaining({ TableName, CapacityUnits: 3 })]);
   });
 
+  it('a BatchWriteItem rounds each item up to 1 KB before adding them up, per table', async () => {
+    // Act: 500 bytes and 3.5 KB are written as 1 KB + 4 KB, five units (the guide's example)
+    const { ConsumedCapacity } = await target.dynamodb.send(
+      new BatchWriteItemCommand({
+        RequestItems: {
+          [TableName]: [{ PutRequest: { Item: itemOf(500, 'batch-small') } }, { PutRequest: { Item: itemOf(3.5 * KB, 'batch-large') } }],
+        },
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+
+    // Assess
+    expect(ConsumedCapacity).toEqual([expect.objectContaining({ TableName, CapacityUnits: 5 })]);
+  });
+
+  it('a transactional write of an item up to 1 KB consumes two write units', async () => {
+    // Act
+    const { ConsumedCapacity } = await target.dynamodb.send(
+      new TransactWriteItemsCommand({
+        TransactItems: [{ Put: { TableName, Item: itemOf(500, 'tx-one') } }, { Put: { TableName, Item: itemOf(500, 'tx-two') } }],
+        ReturnConsumedCapacity: 'TOTAL',
+      }),
+    );
+
+    // Assess
+    expect(ConsumedCapacity).toEqual([expect.objectContaining({ TableName, CapacityUnits: 4 })]);
+  });
+
   it('a write that puts an item into a global secondary index also consumes in the index', async () => {
     // Act
     const { ConsumedCapacity } = await target.dynamodb.send(
@@ -176,43 +199,7 @@ describe('capacity units, as ReturnConsumedCapacity reports them', () => {
   });
 });
 
-/** An engine of its own with `limits`, on a clock that only the test moves. */
-async function startThrottled(limits: ThroughputLimitsOptions = {}) {
-  let now = Date.UTC(2030, 0, 1);
-  const db: LocalDynamoDB = await startLocalDynamoDB({ port: 0, ttlSweepIntervalMs: 0, now: () => now, throughputLimits: limits });
-  const dynamodb = new DynamoDBClient({
-    endpoint: db.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'conformance', secretAccessKey: 'conformance' },
-    // The SDK retries throttled requests; the tests look at each answer.
-    maxAttempts: 1,
-  });
-  const tableArn = (name: string) => `arn:aws:dynamodb:us-east-1:000000000000:table/${name}`;
-  return {
-    db,
-    dynamodb,
-    tableArn,
-    advance: (ms: number) => void (now += ms),
-    async createTable(TableName: string, input: Partial<CreateTableCommandInput> = {}) {
-      await dynamodb.send(
-        new CreateTableCommand({
-          TableName,
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-          ...input,
-        }),
-      );
-      return TableName;
-    },
-    async stop() {
-      dynamodb.destroy();
-      await db.stop();
-    },
-  };
-}
-
-type Throttled = Awaited<ReturnType<typeof startThrottled>>;
+type Throttled = EngineWithLimits;
 
 /** Sends `count` requests, one every `intervalMs` of the engine's clock; how many were throttled. */
 async function paced(engine: Throttled, count: number, intervalMs: number, send: (index: number) => Promise<unknown>): Promise<number> {
@@ -236,7 +223,7 @@ describe('[engine-specific] DynamoDB partition ceilings (1,000 WCU/s, 3,000 RCU/
   let engine: Throttled;
   const TableName = 'ceilings';
   beforeAll(async () => {
-    engine = await startThrottled();
+    engine = await startEngineWithLimits();
     await engine.createTable(TableName);
   });
   afterEach(() => {
@@ -324,7 +311,7 @@ describe('[engine-specific] DynamoDB partition ceilings (1,000 WCU/s, 3,000 RCU/
 describe('[engine-specific] throttling answers, with budgets of 10 units per second per partition key', () => {
   let engine: Throttled;
   beforeAll(async () => {
-    engine = await startThrottled({ partitionReadUnitsPerSecond: 10, partitionWriteUnitsPerSecond: 10 });
+    engine = await startEngineWithLimits({ partitionReadUnitsPerSecond: 10, partitionWriteUnitsPerSecond: 10 });
     await engine.createTable('answers', withIndex);
     await engine.createTable('provisioned', {
       BillingMode: 'PROVISIONED',
