@@ -21,7 +21,7 @@ import { Worker } from 'node:worker_threads';
 import { CreateTableCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBClient, StreamViewType } from '@aws-sdk/client-dynamodb';
 import { startLocalDynamoDB } from '../src/server.js';
-import { benchClient, percentile, relative } from './support.js';
+import { benchClient, inFlight, percentile, relative } from './support.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -102,20 +102,10 @@ interface Totals {
 
 /** Runs writes `from` to `from + count` with CONCURRENCY in flight, adding to `totals`. */
 async function run(dynamodb: DynamoDBClient, from: number, count: number, totals: Totals): Promise<void> {
-  let next = from;
   const started = performance.now();
   const cpu = process.cpuUsage();
   const loop = performance.eventLoopUtilization();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < from + count) {
-        const index = next++;
-        const at = performance.now();
-        await write(dynamodb, index);
-        totals.latencies.push(performance.now() - at);
-      }
-    }),
-  );
+  totals.latencies.push(...(await inFlight(CONCURRENCY, from, count, (index) => write(dynamodb, index))));
   const used = process.cpuUsage(cpu);
   totals.seconds += (performance.now() - started) / 1000;
   totals.cpuMicros += used.user + used.system;

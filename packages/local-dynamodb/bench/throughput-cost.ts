@@ -25,7 +25,7 @@ import {
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { startLocalDynamoDB } from '../src/server.js';
 import type { LocalDynamoDB } from '../src/server.js';
-import { benchClient, percentile, relative } from './support.js';
+import { benchClient, inFlight, percentile, relative } from './support.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -125,21 +125,11 @@ async function start(name: string, throughputLimits: boolean): Promise<Engine> {
 
 /** `count` requests of `workload`, CONCURRENCY in flight. */
 async function run(engine: Engine, workload: Workload, count: number, record: boolean): Promise<void> {
-  const from = engine.sent[workload];
-  let next = from;
   const started = performance.now();
   const cpu = process.cpuUsage();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < from + count) {
-        const index = next++;
-        const at = performance.now();
-        await request(engine.dynamodb, workload, index);
-        if (record) engine.latencies[workload].push(performance.now() - at);
-      }
-    }),
-  );
+  const latencies = await inFlight(CONCURRENCY, engine.sent[workload], count, (index) => request(engine.dynamodb, workload, index));
   if (record) {
+    engine.latencies[workload].push(...latencies);
     const used = process.cpuUsage(cpu);
     engine.seconds[workload] += (performance.now() - started) / 1000;
     engine.cpuMicros[workload] += used.user + used.system;

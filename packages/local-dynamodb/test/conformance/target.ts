@@ -37,6 +37,16 @@ export interface Target {
   stop(): Promise<void>;
 }
 
+/** CreateTable of an on-demand table keyed by `pk` (a string), unless `input` says otherwise. */
+const createTableCommand = (TableName: string, input: Partial<CreateTableCommandInput>): CreateTableCommand =>
+  new CreateTableCommand({
+    TableName,
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+    ...input,
+  });
+
 export async function startTarget(): Promise<Target> {
   // With DynamoDB's throughput ceilings on, so that capacity is reported (and charged) as DynamoDB does.
   const embedded = externalEndpoint ? undefined : await startLocalDynamoDB({ port: 0, warn: () => undefined, throughputLimits: true });
@@ -57,15 +67,7 @@ export async function startTarget(): Promise<Target> {
     credentials,
     async createTable(prefix, input = {}) {
       const TableName = `${prefix}-${randomBytes(4).toString('hex')}`;
-      await dynamodb.send(
-        new CreateTableCommand({
-          TableName,
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-          ...input,
-        }),
-      );
+      await dynamodb.send(createTableCommand(TableName, input));
       created.push(TableName);
       return { ...(await waitForTable(dynamodb, TableName)), TableName };
     },
@@ -156,15 +158,7 @@ export async function startEngineWithLimits(limits: ThroughputLimitsOptions = {}
     tableArn,
     advance: (ms: number) => void (now += ms),
     async createTable(TableName: string, input: Partial<CreateTableCommandInput> = {}) {
-      await dynamodb.send(
-        new CreateTableCommand({
-          TableName,
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-          ...input,
-        }),
-      );
+      await dynamodb.send(createTableCommand(TableName, input));
       return TableName;
     },
     async stop() {
