@@ -7,7 +7,10 @@
 // A write transaction takes the locks of all its items (in one sorted order: no
 // deadlocks), plans every action against the current items with dynalite's own logic
 // (writes.ts), and either cancels with one reason per action, in request order, or
-// commits every change, index entry and stream record in one atomic batch.
+// commits every change, index entry and stream record in one atomic batch. With the
+// throughput limits on, the planned transaction is charged before it commits, at twice
+// the units of each item, and cancelled with a throttling reason for each item a budget
+// refuses (throughput/limits.ts).
 import { createHash } from 'node:crypto';
 import { db, dynaliteValidation, getTable, validateRequest } from './dynalite.js';
 import type { Item, ValidationSpec } from './dynalite.js';

@@ -8,7 +8,8 @@
 // maintenance, error messages) while we decide how the result reaches the store: as one
 // atomic batch holding the item, its index entries and its stream record, committed in
 // lock order (see locks.ts and commit.ts). It also lets a transaction plan all its
-// actions first and write nothing unless every one of them succeeds.
+// actions first and write nothing unless every one of them succeeds, and lets the
+// throughput limits, when on, charge a write its exact units before it is stored.
 import { conditionalCheckFailed, errorName, isApiError } from './errors.js';
 import type { ApiError } from './errors.js';
 import { db, dynaliteAction, getTable, indexKeyPrefix, itemKeyPrefix, runAction } from './dynalite.js';

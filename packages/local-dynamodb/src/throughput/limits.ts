@@ -30,8 +30,24 @@
 //     as unprocessed, and fail only when none could be processed; a transaction is cancelled
 //     with a ThrottlingError (on-demand) or ProvisionedThroughputExceeded reason for each
 //     throttled item.
+//   - Free, as on DynamoDB: TTL deletions, which consume no write throughput (TTL.html), and
+//     DynamoDB Streams reads, which have limits of their own (not modelled).
 //
-// Budgets are token buckets (token-buckets.ts) on the engine's clock, full at start.
+// Chosen where the documentation is silent:
+//   - budgets are token buckets (token-buckets.ts) on the engine's clock, full when first
+//     used (what a new table starts with is not documented); a charge is admitted when its
+//     budget holds it all, or when it is larger than the budget can hold and the budget is
+//     full (it then goes into debt), so no request is refused forever and the sustained rate
+//     never exceeds the budget's;
+//   - the cost of a read is known once the item is read, so a throttled read has read (and
+//     returns nothing); a write is charged after it is planned, before anything is stored;
+//   - a request throttled in several places (the table and a GSI) lists every reason once;
+//   - the wire name of ThrottlingException is com.amazon.coral.availability#ThrottlingException,
+//     as DynamoDB sends it (the documentation names the exception, not its namespace);
+//   - a transaction cancelled for a condition still consumes ("two underlying reads or writes
+//     of every item": prepare and commit), one cancelled for throttling consumes nothing;
+//   - a Scan spreads over partitions the engine does not have: it is charged to a provisioned
+//     table's (or GSI's) budget only.
 import type { AttributeValue, TableRecord } from '../dynalite.js';
 import { throttlingError } from '../errors.js';
 import type { ThrottlingReason } from '../errors.js';
