@@ -260,6 +260,12 @@ const TAGS = [
   { name: 'Documentation', description: 'This document and its reference page (no token needed).' },
 ];
 
+/** The Problem schema, its `type` one of the catalogue's (ProblemType). */
+function problemSchema(): Json {
+  const problem = component(schemas.Problem) as { properties: Json };
+  return { ...problem, properties: { ...problem.properties, type: ref('schemas', 'ProblemType') } };
+}
+
 /** The OpenAPI 3.1 document of the API. Pure: the same inputs give the same document. */
 export function buildOpenApiDocument(): Json {
   const paths: Record<string, Record<string, Json>> = {};
@@ -292,7 +298,12 @@ export function buildOpenApiDocument(): Json {
         TaskUpdate: component(schemas.TaskUpdate),
         ActivityEntry: component(schemas.ActivityEntry),
         ...Object.fromEntries(PAGED.map((item) => [`${item}Page`, pageSchema(item)])),
-        Problem: component(schemas.Problem),
+        Problem: problemSchema(),
+        ProblemType: {
+          type: 'string',
+          description: 'Every problem type this API answers with (the catalogue in the description above); a client can branch on it.',
+          enum: Object.values(PROBLEM_TYPES).map((problem) => problem.type),
+        },
       },
     },
   };
