@@ -6,7 +6,8 @@
 // with no network; it is listening about a second after it starts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { ApiProblem, createClient, NotModified, paginate, type Client } from '@app/client';
+import type { ApiProblem } from '@app/client';
+import { createClient, NotModified, paginate, type Client } from '@app/client';
 import { matchRoute, ROUTES } from '@app/schema';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually, freePort } from '@app/testing';
