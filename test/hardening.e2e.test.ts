@@ -96,7 +96,8 @@ const notUtf8 = Uint8Array.from([0x7b, 0x22, 0x6e, 0x61, 0x6d, 0x65, 0x22, 0x3a,
 
 // What is accepted is only what is valid: a NUL or an RTL override is text like any other,
 // bytes that are not UTF-8 reach the function already decoded (as U+FFFD) by the HTTP front,
-// odd headers the API does not read are ignored, and a garbled If-None-Match just misses.
+// odd headers the API does not read are ignored. A well-formed entity tag the API never issued
+// is compared like any other (412), and only a malformed If-Match or If-None-Match is a 400.
 // (`raw` bodies go as application/json unless the case names another type.)
 const HOSTILE_REQUESTS: [string, Outcome, HostileRequest][] = [
   // malformed, truncated and odd JSON
@@ -198,7 +199,7 @@ const HOSTILE_REQUESTS: [string, Outcome, HostileRequest][] = [
     'refused',
     ({ p }) => ['PATCH', p, { body: { name: 'x' }, headers: { 'if-match': '"99999999999999999999999"' } }],
   ],
-  ['a garbled If-None-Match', 'accepted', ({ p }) => ['GET', p, { headers: { 'if-none-match': 'W/"x", *, "", garbage' } }]],
+  ['a garbled If-None-Match', 'refused', ({ p }) => ['GET', p, { headers: { 'if-none-match': 'W/"x", *, "", garbage' } }]],
   ['an If-Match of a bare W/', 'refused', ({ p }) => ['DELETE', p, { headers: { 'if-match': 'W/' } }]],
   [
     'a 300-character Idempotency-Key',
