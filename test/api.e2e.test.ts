@@ -1,13 +1,14 @@
-// Every route over HTTP on the stack that npm start runs (sls offline + embedded DynamoDB).
+// Every route over HTTP on the stack that npm start runs (sls offline + embedded DynamoDB), or
+// on a deployed stage (npm run test:e2e with E2E_BASE_URL and E2E_TOKEN).
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { httpCaller, type Call, type CallOptions } from '@app/testing';
 import { expectProblem } from './support/problems.js';
-import { stackForSuite } from './support/stack.js';
+import { httpTargetForSuite } from './support/target.js';
 
-const stack = stackForSuite();
+const target = httpTargetForSuite('e2e-user', 'e2e');
 let call: Call;
-beforeAll(async () => {
-  call = httpCaller(stack.current.baseUrl, await stack.current.token('e2e-user', { tenant: 'e2e' }));
+beforeAll(() => {
+  call = httpCaller(target.current.baseUrl, target.current.token);
 });
 
 /** A new project (201), as the API returns it. */

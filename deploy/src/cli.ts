@@ -181,7 +181,8 @@ class Command {
       return;
     }
     if (stacks.length > 0) await runStackTask(this.rootDir, 'deploy', stacks, this.slsArgs, this.effects.run);
-    const urls = stacks.length > 0 ? await this.smokeTest() : {};
+    // Even when nothing was deployed: the stage is checked, and its URL given, all the same.
+    const urls = await this.smokeTest();
     if (json) this.effects.out(JSON.stringify({ ...plan, urls }));
   }
 

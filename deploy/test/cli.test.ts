@@ -200,17 +200,32 @@ describe('a deploy, turbo deploy recorded instead of run, and the smoke check', 
     PACKAGING_TIMEOUT_MS,
   );
 
-  it('does nothing, and asks AWS nothing, when nothing changed', async () => {
+  it('deploys nothing when nothing changed, and still checks the stage and gives its URL', async () => {
+    projectsStatus = 401;
     const ref = await refChanging(['docs/benchmarks.md']);
     const { run, turboRuns } = recordingRun();
-    const { effects, out, regions } = effectsFor({ run });
+    const { effects, out } = effectsFor({ run, stage: deployedStage() });
 
-    expect(await main(['deploy', '--stage', 'dev', '--changed-since', ref], effects, ROOT_DIR)).toBe(0);
+    expect(await main(['deploy', '--stage', 'dev', '--changed-since', ref, '--json'], effects, ROOT_DIR)).toBe(0);
 
-    expect(out).toEqual([`deploy plan for stage dev (changes since ${ref}): nothing to do.`]);
+    expect(JSON.parse(out[0]!)).toEqual({ stage: 'dev', waves: [], reasons: {}, urls: { api: baseUrl } });
     expect(turboRuns).toEqual([]);
-    expect(regions).toEqual([]);
   });
+
+  it(
+    'skips the smoke check of a stack the stage does not have yet',
+    async () => {
+      const { run } = recordingRun(['deploy']);
+      const { effects, err } = effectsFor({ run, stage: stageWith({ 'rest-api-data-dev': {} }) });
+
+      expect(await main(['deploy', '--stage', 'dev', '--only', 'data'], effects, ROOT_DIR)).toBe(0);
+
+      expect(err).toContain(
+        '[deploy] smoke check of api skipped: rest-api-http-dev has no output HttpApiUrl in this stage (not deployed yet?)',
+      );
+    },
+    PACKAGING_TIMEOUT_MS,
+  );
 });
 
 describe('remove', () => {
