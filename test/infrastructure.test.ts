@@ -1,28 +1,18 @@
 // `sls package` of the data stack and of every service (no AWS credentials needed), then
 // assertions on the CloudFormation they would deploy.
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ROUTES } from '@app/schema';
-import { HOOK_TIMEOUT_MS, ROOT_DIR } from './support/stack.js';
+import { slsPackage as packageTo, type CloudFormationTemplate as Template } from '@app/testing';
+import { HOOK_TIMEOUT_MS } from './support/stack.js';
 
-type Template = { Resources: Record<string, { Type: string; Properties: any }>; Outputs: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const run = promisify(execFile);
 let workDir: string;
 
-async function slsPackage(serviceDir: string, stage: string, env: Record<string, string> = {}): Promise<Template> {
-  const out = join(workDir, `${serviceDir.replaceAll('/', '_') || 'root'}-${stage}-${Object.keys(env).length}`);
-  await run(join(ROOT_DIR, 'node_modules/.bin/sls'), ['package', '--stage', stage, '--package', out], {
-    cwd: join(ROOT_DIR, serviceDir),
-    // No credentials at all: packaging must not call AWS.
-    env: { PATH: process.env.PATH, HOME: workDir, SLS_TELEMETRY_DISABLED: '1', AWS_REGION: 'eu-west-1', ...env },
-    timeout: 180_000,
-  });
-  return JSON.parse(await readFile(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+function slsPackage(serviceDir: string, stage: string, env: Record<string, string> = {}): Promise<Template> {
+  const outDir = join(workDir, `${serviceDir.replaceAll('/', '_') || 'root'}-${stage}-${Object.keys(env).length}`);
+  return packageTo({ serviceDir, stage, outDir, env });
 }
 
 const ofType = (template: Template, type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
