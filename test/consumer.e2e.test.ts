@@ -3,20 +3,19 @@
 // after a burst of random operations every project's counts equal a recount of its tasks.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@app/client';
 import { eventually, httpCaller, type Call, type WaitOptions } from '@app/testing';
 import { clientFor } from './support/client.js';
-import { stackForSuite } from './support/stack.js';
+import { LOCAL_TABLE, stackForSuite, tableClient } from './support/stack.js';
 
 const stack = stackForSuite();
 /** The soak test's random operations may hit a task another one deleted: those go raw, and may fail. */
 let call: Call;
 let api: Client;
 let documents: DynamoDBDocumentClient;
-const TABLE = 'rest-api-data-local';
+const TABLE = LOCAL_TABLE;
 const TENANT_KEY = `TENANT#${encodeURIComponent('tenant:streams')}`;
 /** How long the consumer may take to catch up with a write (polled every 100 ms). */
 const CATCH_UP: WaitOptions = { timeoutMs: 20_000, intervalMs: 100 };
@@ -24,13 +23,7 @@ const CATCH_UP: WaitOptions = { timeoutMs: 20_000, intervalMs: 100 };
 beforeAll(async () => {
   call = httpCaller(stack.current.baseUrl, await stack.current.token('stream-tester', { tenant: 'streams' }));
   api = await clientFor(stack.current, 'stream-tester', 'streams');
-  documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: stack.current.dbEndpoint,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-  );
+  documents = tableClient(stack.current);
 });
 afterAll(() => documents?.destroy());
 

@@ -280,3 +280,58 @@ describe('api service (services/api/serverless.yml)', () => {
     }
   });
 });
+
+describe('stream consumer service (services/stream-consumer/serverless.yml)', () => {
+  let template: Template;
+  beforeAll(async () => {
+    template = await slsPackage('services/stream-consumer', 'dev');
+  }, HOOK_TIMEOUT_MS);
+
+  const tableArn = { 'Fn::ImportValue': 'rest-api-data-dev-TableArn' };
+  const queueArn = { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] };
+  function roleStatements(name: string): { Action: string[]; Resource: unknown; Condition?: unknown }[] {
+    const roleId = template.Resources[`${name}LambdaFunction`]!.Properties.Role['Fn::GetAtt'][0] as string;
+    return template.Resources[roleId]!.Properties.Policies.flatMap(
+      (p: { PolicyDocument: { Statement: unknown[] } }) => p.PolicyDocument.Statement,
+    ).filter((s: { Action: string[] }) => !s.Action.every((a) => a.startsWith('logs:')));
+  }
+
+  it('gives the stream function its on-failure destination, the queue it may send to', () => {
+    const fn = template.Resources.TableChangesLambdaFunction!;
+    expect(fn.Properties.Environment.Variables.ON_FAILURE_DESTINATION).toEqual({ Ref: 'DeadLetterQueue' });
+    expect(roleStatements('TableChanges')).toContainEqual(expect.objectContaining({ Action: ['sqs:SendMessage'], Resource: queueArn }));
+    const [, mapping] = ofType(template, 'AWS::Lambda::EventSourceMapping')[0]!;
+    expect(mapping.Properties).toMatchObject({
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      DestinationConfig: { OnFailure: { Destination: queueArn } },
+    });
+  });
+
+  it('lets the recount function read the table, write counts, and put only entries in projects’ partitions', () => {
+    expect(roleStatements('Recount')).toEqual([
+      expect.objectContaining({ Action: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: tableArn }),
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem'],
+        Resource: tableArn,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#PROJECT#*'] } },
+      },
+    ]);
+    expect(template.Resources.RecountLambdaFunction!.Properties.Timeout).toBe(900);
+  });
+
+  it('emits metrics in a namespace of its own stage, which the drift alarm watches and reports to the alarm topic', () => {
+    expect(template.Resources.RecountLambdaFunction!.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe(
+      'rest-api-stream-consumer-dev',
+    );
+    expect(template.Resources.TaskCountDriftAlarm!.Properties).toMatchObject({
+      Namespace: 'rest-api-stream-consumer-dev',
+      MetricName: 'TaskCountDrift',
+      Dimensions: [{ Name: 'service', Value: 'stream-consumer' }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
+  });
+});
