@@ -72,7 +72,7 @@ describe('renderResults', () => {
     });
 
     // Assess
-    expect(markdown).toContain('### 8. Start and reload');
+    expect(markdown).toContain('### 9. Start and reload');
     expect(markdown).toContain('| warm start to the first 200 (`npm start`), p50 of 5 | 864 | 4690 |');
     expect(markdown).toContain('| save to new code: packages/data, p50 of 5 | 447 | none (useInProcess): new code needs a restart |');
     expect(markdown).toContain('| warm npm start to its first 200 on :PORT, p50 | <= 2000 ms | 864 ms | met |');

@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { BundleFigure, Layout } from './bundle.ts';
 import type { CapacityFigure } from './capacity.ts';
+import type { ClientSizeFigure } from './client-size.ts';
 import type { ColdFigure } from './cold-start.ts';
 import type { DataFigure } from './data-layer.ts';
 import type { E2EFigure } from './e2e.ts';
@@ -47,6 +48,7 @@ export interface Results {
   dataLayer?: DataFigure[];
   streamLag?: { figures: LagFigure[] };
   capacity?: { itemsAtSize: Record<string, number>; figures: CapacityFigure[] };
+  clientSize?: { figures: ClientSizeFigure[] };
   start?: StartFigures;
 }
 
@@ -235,6 +237,12 @@ export function renderResults(r: Results): string {
     out.push('', '### 7. Capacity per request', '', markdownTable(rows));
   }
 
+  if (r.clientSize) {
+    const rows: Cell[][] = [['bundle (esbuild, ESM, minified)', 'raw', 'gzip']];
+    for (const f of r.clientSize.figures) rows.push([f.name, kb(f.bytes), kb(f.gzipBytes)]);
+    out.push('', '### 8. Client size', '', markdownTable(rows));
+  }
+
   if (r.start) {
     const { ours, slsOffline, runs } = r.start;
     const rows: Cell[][] = [
@@ -246,7 +254,7 @@ export function renderResults(r: Results): string {
       [`save to new code: a handler, p50 of ${runs}`, ours.reloadHandlerMs, slsOffline.reload],
       [`save to new code: packages/data, p50 of ${runs}`, ours.reloadDataMs, slsOffline.reload],
     ];
-    out.push('', '### 8. Start and reload', '', markdownTable(rows));
+    out.push('', '### 9. Start and reload', '', markdownTable(rows));
   }
   return out.join('\n');
 }

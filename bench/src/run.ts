@@ -9,6 +9,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BUNDLE_TARGET_BYTES, buildBundles, LAYOUTS, publicFigure, type BundleSet, type Layout } from './bundle.ts';
+import { measureClientSize } from './client-size.ts';
 import type { CapacityFigure } from './capacity.ts';
 import { COLD_START_TARGET_RATIO, measureColdStart, type ColdFigure } from './cold-start.ts';
 import { measureDataLayer, type DataFigure } from './data-layer.ts';
@@ -29,7 +30,7 @@ import { handlerEntry, printService } from './support/service.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const SECTIONS = ['bundle', 'cold', 'overhead', 'e2e', 'data', 'lag', 'capacity', 'start'] as const;
+const SECTIONS = ['bundle', 'cold', 'overhead', 'e2e', 'data', 'lag', 'capacity', 'client', 'start'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const args = process.argv.slice(2);
@@ -436,6 +437,15 @@ async function main() {
     });
   }
 
+  // 8. Client size
+  if (enabled('client')) {
+    const figures = await measureClientSize();
+    results.clientSize = { figures };
+    const rows: (string | number)[][] = [['bundle (esbuild, ESM, minified)', 'raw', 'gzip']];
+    for (const f of figures) rows.push([f.name, kb(f.bytes), kb(f.gzipBytes)]);
+    console.log(`\n8. Client size (KB = 1000 bytes)\n${formatTable(rows)}\n`);
+  }
+
   // 4. End to end (last: it runs the whole stack)
   if (enabled('e2e')) {
     const figures: E2EFigure[] = await measureEndToEnd({ durationS: SETTINGS.e2eDurationS, connections: SETTINGS.e2eConnections, log });
@@ -472,7 +482,7 @@ async function main() {
     });
   }
 
-  // 8. Start and reload (after the others: it starts stacks and sls offline many times)
+  // 9. Start and reload (after the others: it starts stacks and sls offline many times)
   if (enabled('start')) {
     const start = await measureStart({ runs: SETTINGS.startRuns, log });
     results.start = { targets: START_TARGETS, ...start };
@@ -495,7 +505,7 @@ async function main() {
       ['save to new code: a handler, p50', ours.reloadHandlerMs, slsOffline.reload, mark(ours.reloadHandlerMs < START_TARGETS.reloadP50Ms)],
       ['save to new code: packages/data, p50', ours.reloadDataMs, slsOffline.reload, mark(ours.reloadDataMs < START_TARGETS.reloadP50Ms)],
     ];
-    console.log(`\n8. Start and reload (${start.runs} runs each; a copy of the repository)\n${formatTable(rows)}\n`);
+    console.log(`\n9. Start and reload (${start.runs} runs each; a copy of the repository)\n${formatTable(rows)}\n`);
     targets.push(
       {
         id: 'warmStart',

@@ -1,4 +1,4 @@
-// 8. Start and reload: how long a developer waits, on a copy of the repository (so that its
+// 9. Start and reload: how long a developer waits, on a copy of the repository (so that its
 // build caches start empty and its sources can be edited):
 //   - first start on a fresh build (`npm start`: its build step, no bundles or resolved
 //     configurations cached yet) to the first 200 on :PORT;

@@ -1,6 +1,8 @@
 // The stream consumer of the local stack: services/stream-consumer's function, run by its
 // FunctionHost (reloaded on save like the API's), fed by the local event-source mapping
 // (packages/local-streams) with the `stream` events of its serverless.yml.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { formatBuildError, type BuildError } from '@app/local-lambda';
 import type { Invoker, StreamRunner } from '@app/local-streams';
 import type { LocalEnv } from './local-env.ts';
@@ -56,6 +58,13 @@ export async function startConsumer(options: ConsumerOptions): Promise<LocalCons
         await waitForFix(invocation.errors, name);
       }
     };
+  // The on-failure destination's address (a queue URL on AWS) is the local destination's: a
+  // file: URL of its folder, as the runner writes it, or '' when nothing is kept.
+  for (const mapping of mappings) {
+    const failuresDir = layout.streamsDir && join(layout.streamsDir, 'failures', mapping.functionName);
+    const address = failuresDir ? pathToFileURL(failuresDir).href : '';
+    service.host.setEnvironment(mapping.functionName, Object.fromEntries(mapping.onFailureVariables.map((name) => [name, address])));
+  }
   // Built and loaded before the first record arrives, so that "ready" means ready.
   for (const mapping of mappings) {
     const prepared = await service.host.prepare(mapping.functionName);

@@ -5,7 +5,7 @@
 import inspector from 'node:inspector';
 import { join, relative } from 'node:path';
 import type { AuthGateway } from '@app/local-auth';
-import { ensureTablesAt, readTableDefinitions, startLocalDynamoDB, type LocalDynamoDB } from '@app/local-dynamodb';
+import { ensureTablesAt, readTableDefinitions, startLocalDynamoDB, throughputLimitsFromEnv, type LocalDynamoDB } from '@app/local-dynamodb';
 import { ServiceConfigError, type FunctionSpec, type Watch } from '@app/local-lambda';
 import { startLocalApi, type LocalApi } from './api.ts';
 import { startConsumer, type LocalConsumer } from './consumer.ts';
@@ -90,7 +90,14 @@ export class LocalStack {
       this.log(`DynamoDB: using ${layout.externalEndpoint} (DYNAMODB_ENDPOINT)`);
       await ensureTablesAt(layout.externalEndpoint, tables);
     } else {
-      this.db = await startLocalDynamoDB({ port: layout.dbPort, dataDir: layout.dataDir, tables, warn: (m) => this.log(`warning: ${m}`) });
+      const throughputLimits = throughputLimitsFromEnv(); // DB_THROUGHPUT_LIMITS
+      this.db = await startLocalDynamoDB({
+        port: layout.dbPort,
+        dataDir: layout.dataDir,
+        tables,
+        ...(throughputLimits ? { throughputLimits } : {}),
+        warn: (m) => this.log(`warning: ${m}`),
+      });
       this.log(`DynamoDB (embedded) on ${this.endpoint}, ${layout.dataDir ? `data in ${layout.dataDir}` : 'in memory'}`);
     }
     for (const table of tables) this.log(`table ${table.tableName} ready`);

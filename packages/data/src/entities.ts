@@ -7,6 +7,8 @@
  *   cleanup   TENANT#<tenantId>                      CLEANUP#<projectId>
  *   task      TENANT#<tenantId>#PROJECT#<projectId>  TASK#<taskId>                     ...#STATUS#<status> / TASK#<taskId>
  *   activity  TENANT#<tenantId>#PROJECT#<projectId>  ACTIVITY#<occurredAt>#<eventId>
+ *   counted   TENANT#<tenantId>#PROJECT#<projectId>  COUNTED#<taskId>
+ *   tenant    TENANTS                                TENANT#<tenantId>
  *   idempotency TENANT#<tenantId>#IDEMPOTENCY        <route and key hash>              (Powertools)
  *
  * A tenant's projects are one partition (GET /projects is one Query); a project's tasks and
@@ -73,6 +75,37 @@ export const cleanupEntity = {
   },
   mutable: [],
 } as const satisfies EntityDefinition<'tenantId' | 'projectId'>;
+
+/**
+ * What the project's counts hold of one task: the status it is counted under, or nothing (a
+ * tombstone) once its deletion is counted. The stream consumer writes it in the same
+ * transaction as the counts, so the counts are always the sum of these entries, and the
+ * recount compares them with the tasks themselves (projections.ts, recount.ts).
+ */
+export const countedTaskEntity = {
+  name: 'counted-task',
+  keys: {
+    pk: [label('TENANT'), attr('tenantId'), label('PROJECT'), attr('projectId')],
+    sk: [label('COUNTED'), attr('taskId')],
+  },
+  mutable: [],
+} as const satisfies EntityDefinition<'tenantId' | 'projectId' | 'taskId'>;
+
+/**
+ * The tenants that have had a project, one item each in one partition, written by the stream
+ * consumer when a tenant's project is created: every other key starts with the tenant, so
+ * without this list a recount of every tenant would need a Scan. One partition is enough: it
+ * takes one write per project created (at most 1,000 a second per partition) and one Query
+ * per full recount.
+ */
+export const tenantEntity = {
+  name: 'tenant',
+  keys: {
+    pk: [label('TENANTS')],
+    sk: [label('TENANT'), attr('tenantId')],
+  },
+  mutable: [],
+} as const satisfies EntityDefinition<'tenantId'>;
 
 /**
  * Idempotency records of POST requests (written by Powertools' DynamoDB persistence layer,

@@ -12,14 +12,18 @@ export {
   activityEntity,
   cleanupEntity,
   composeKey,
+  countedTaskEntity,
   idempotencyEntity,
   keyPrefix,
   projectEntity,
   taskEntity,
+  tenantEntity,
   TABLE_INDEXES,
   type EntityDefinition,
 } from './entities.js';
-export { ProjectionWriter, type ActivityChange, type ApplyResult, type CountsDelta } from './projections.js';
+export { ProjectionWriter, type ActivityChange, type ApplyResult, type CountedChange } from './projections.js';
+export { recount, type ProjectDrift, type RecountOptions, type RecountReport, type UnreadableTask } from './recount.js';
+export { countsDelta, countsOf, readTask, type CountsDelta, type TaskCounts, type TaskReading } from './task-counts.js';
 export { ActivityRepository } from './repositories/activity.js';
 export { ConflictError, DataError, InvalidCursorError, NotFoundError, PreconditionFailedError } from './errors.js';
 export { ProjectRepository, type WriteOptions } from './repositories/projects.js';

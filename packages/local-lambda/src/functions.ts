@@ -41,8 +41,15 @@ export function handlerEntry(serviceDir: string, handler: string): { file: strin
   return { file, exportName: handler.slice(dot + 1) };
 }
 
+/**
+ * Variables as strings. A value that is still an object (a `Ref` or `Fn::GetAtt` that only
+ * CloudFormation resolves) means nothing locally: it is empty, unless the host is told what
+ * stands in for it (FunctionHost.setEnvironment).
+ */
 const strings = (values: Record<string, unknown> | undefined) =>
-  Object.fromEntries(Object.entries(values ?? {}).map(([name, value]) => [name, String(value)]));
+  Object.fromEntries(
+    Object.entries(values ?? {}).map(([name, value]) => [name, value !== null && typeof value === 'object' ? '' : String(value)]),
+  );
 
 /** The routes of one function's `httpApi` events, as API Gateway keys them. */
 function routesOf(functionName: string, events: unknown[]): RouteSpec[] {

@@ -230,6 +230,13 @@ export class FunctionHost {
     });
   }
 
+  /** Sets variables of a function's environment (what stands in locally for a value only CloudFormation resolves); the next invocations see them. */
+  setEnvironment(name: string, variables: Record<string, string>): void {
+    const fn = this.#functions.get(name);
+    if (!fn) throw new Error(`no function ${name}`);
+    this.#functions.set(name, { ...fn, environment: { ...fn.environment, ...variables } });
+  }
+
   /** Builds the function and loads its module in the worker, so that its first invocation pays for neither. */
   async prepare(name: string): Promise<BuildOutcome> {
     const fn = this.#functions.get(name);

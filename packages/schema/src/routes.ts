@@ -10,8 +10,28 @@ export const ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9._~:+/=-]{1,255}$';
 /** How long a stored response answers a repeated Idempotency-Key. */
 export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60;
-/** Strong entity tags are the resource's version. */
+/** The entity tags the API issues: strong, and the resource's version. */
 export const ETAG_PATTERN = '^"[0-9]{1,15}"$';
+/**
+ * An If-Match or If-None-Match value as RFC 9110 spells it (sections 13.1.1, 13.1.2, 8.8.3):
+ * `*`, or a comma-separated list of entity tags (`"x"` or `W/"x"`, any characters but DQUOTE,
+ * controls and space between the quotes), empty list elements allowed (section 5.6.1). Any tag
+ * of this shape is compared; one the API never issued just does not match.
+ */
+const ENTITY_TAG = '(?:W/)?"[!#-~\\u0080-\\u00ff]*"';
+export const ENTITY_TAG_LIST_PATTERN = `^[ \\t]*(?:\\*|(?:${ENTITY_TAG})?(?:[ \\t]*,[ \\t]*(?:${ENTITY_TAG})?)*)[ \\t]*$`;
+/**
+ * The longest If-Match or If-None-Match value taken: room for 64 tags, and so within the 100
+ * values a DynamoDB condition may compare a version with (the write is conditional on the list).
+ */
+export const CONDITIONAL_HEADER_MAX_LENGTH = 256;
+/**
+ * Cache-Control of a resource's representation (GET 200 and 304): a private cache may keep it,
+ * but must revalidate it with its ETag before each use (RFC 9111 5.2.2.4, 5.2.2.7). Lists and
+ * errors have no validator and are `no-store`.
+ */
+export const CACHE_CONTROL_REVALIDATE = 'private, no-cache';
+export const CACHE_CONTROL_NO_STORE = 'no-store';
 /** Seconds a client should wait before retrying a 503 or an in-progress idempotent request. */
 export const RETRY_AFTER_SECONDS = 1;
 
@@ -28,6 +48,8 @@ export interface SuccessResponse {
   /** JSON body: one resource, or a page `{items, nextCursor}` of them. */
   body?: { schema: BodySchema; page?: true } | { mediaTypes: readonly string[]; freeForm: true };
   headers?: readonly ResponseHeader[];
+  /** A representation with an ETag that caches may keep and revalidate (CACHE_CONTROL_REVALIDATE); else no-store. */
+  revalidate?: true;
 }
 
 export interface RouteDefinition {
@@ -83,13 +105,14 @@ export const ROUTES = [
     method: 'get',
     path: '/projects/{projectId}',
     summary: 'Get a project',
-    description: 'One project, with its `ETag`; `If-None-Match` with that tag answers 304 while it is current.',
+    description:
+      'One project, with its `ETag`. `If-None-Match` with that tag answers 304 (no body) while it is current; `If-Match` answers 412 unless it matches.',
     tag: 'Projects',
     pathParams: ['projectId'],
-    headers: ['If-None-Match'],
+    headers: ['If-Match', 'If-None-Match'],
     responses: {
-      200: { description: 'The project.', body: { schema: 'Project' }, headers: ['ETag'] },
-      304: { description: 'Your copy is current.', headers: ['ETag'] },
+      200: { description: 'The project.', body: { schema: 'Project' }, headers: ['ETag'], revalidate: true },
+      304: { description: 'Your copy is current (no body).', headers: ['ETag'], revalidate: true },
     },
   },
   {
@@ -97,10 +120,11 @@ export const ROUTES = [
     method: 'patch',
     path: '/projects/{projectId}',
     summary: 'Update a project',
-    description: 'A JSON merge patch (RFC 7396): `null` removes `description`. With `If-Match`, only if nobody changed it since.',
+    description:
+      'A JSON merge patch (RFC 7396): `null` removes `description`. With `If-Match`, only if nobody changed it since; `If-None-Match: *` refuses it (412).',
     tag: 'Projects',
     pathParams: ['projectId'],
-    headers: ['If-Match'],
+    headers: ['If-Match', 'If-None-Match'],
     body: { schema: 'ProjectUpdate', mediaTypes: PATCH_BODY },
     responses: { 200: { description: 'The updated project.', body: { schema: 'Project' }, headers: ['ETag'] } },
   },
@@ -109,10 +133,10 @@ export const ROUTES = [
     method: 'delete',
     path: '/projects/{projectId}',
     summary: 'Delete a project',
-    description: 'Deletes the project. With `If-Match`, only if nobody changed it since.',
+    description: 'Deletes the project. With `If-Match`, only if nobody changed it since; `If-None-Match: *` refuses it (412).',
     tag: 'Projects',
     pathParams: ['projectId'],
-    headers: ['If-Match'],
+    headers: ['If-Match', 'If-None-Match'],
     responses: { 204: { description: 'Deleted.' } },
   },
   {
@@ -143,13 +167,14 @@ export const ROUTES = [
     method: 'get',
     path: '/projects/{projectId}/tasks/{taskId}',
     summary: 'Get a task',
-    description: 'One task, with its `ETag`; `If-None-Match` with that tag answers 304 while it is current.',
+    description:
+      'One task, with its `ETag`. `If-None-Match` with that tag answers 304 (no body) while it is current; `If-Match` answers 412 unless it matches.',
     tag: 'Tasks',
     pathParams: ['projectId', 'taskId'],
-    headers: ['If-None-Match'],
+    headers: ['If-Match', 'If-None-Match'],
     responses: {
-      200: { description: 'The task.', body: { schema: 'Task' }, headers: ['ETag'] },
-      304: { description: 'Your copy is current.', headers: ['ETag'] },
+      200: { description: 'The task.', body: { schema: 'Task' }, headers: ['ETag'], revalidate: true },
+      304: { description: 'Your copy is current (no body).', headers: ['ETag'], revalidate: true },
     },
   },
   {
@@ -160,7 +185,7 @@ export const ROUTES = [
     description: 'A JSON merge patch of `title`, `description`, `status`, `dueDate`; `null` removes `description` or `dueDate`.',
     tag: 'Tasks',
     pathParams: ['projectId', 'taskId'],
-    headers: ['If-Match'],
+    headers: ['If-Match', 'If-None-Match'],
     body: { schema: 'TaskUpdate', mediaTypes: PATCH_BODY },
     responses: { 200: { description: 'The updated task.', body: { schema: 'Task' }, headers: ['ETag'] } },
   },
@@ -169,10 +194,10 @@ export const ROUTES = [
     method: 'delete',
     path: '/projects/{projectId}/tasks/{taskId}',
     summary: 'Delete a task',
-    description: 'Deletes the task. With `If-Match`, only if nobody changed it since.',
+    description: 'Deletes the task. With `If-Match`, only if nobody changed it since; `If-None-Match: *` refuses it (412).',
     tag: 'Tasks',
     pathParams: ['projectId', 'taskId'],
-    headers: ['If-Match'],
+    headers: ['If-Match', 'If-None-Match'],
     responses: { 204: { description: 'Deleted.' } },
   },
   {
@@ -242,7 +267,7 @@ export function problemsOf(route: RouteDefinition): ProblemKind[] {
   if (route.body) add('badRequest', 'validation', 'payloadTooLarge', 'unsupportedMediaType');
   if (route.query?.length) add('validation');
   if (route.query?.includes('cursor')) add('invalidCursor');
-  if (route.headers?.includes('If-Match')) add('badRequest', 'preconditionFailed');
+  if (route.headers?.some((h) => h === 'If-Match' || h === 'If-None-Match')) add('badRequest', 'preconditionFailed');
   if (route.headers?.includes('Idempotency-Key')) add('validation', 'idempotencyInProgress', 'idempotencyKeyReused');
   add('internal');
   return [...kinds];

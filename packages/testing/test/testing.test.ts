@@ -1,6 +1,8 @@
 // The shared helpers behave as the suites rely on them to.
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
@@ -17,6 +19,7 @@ import {
   httpCaller,
   invoke,
   lambdaContext,
+  slsPackage,
   startTestDatabase,
   waitFor,
   WaitTimeoutError,
@@ -283,4 +286,18 @@ describe('copyRepository', () => {
     expect(realpathSync(join(copy.dir, 'node_modules/esbuild'))).toBe(realpathSync(join(root, 'node_modules/esbuild')));
     expect(existsSync(join(copy.dir, 'node_modules/.cache'))).toBe(false);
   });
+});
+
+describe('slsPackage', () => {
+  let outDir: string;
+  beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'sls-package-'));
+  });
+  afterAll(async () => rm(outDir, { recursive: true, force: true }));
+
+  it("packages a service with no credentials and returns its template, the stage's names in it", async () => {
+    const template = await slsPackage({ serviceDir: '', stage: 'qa', outDir });
+
+    expect(template.Outputs.TableName.Export.Name).toBe('rest-api-data-qa-TableName');
+  }, 120_000);
 });

@@ -4,9 +4,15 @@ import { composeKey, keyPrefix, projectEntity } from '../entities.js';
 import { NotFoundError } from '../errors.js';
 import { deleteVersioned, getItem, putNew, queryPage, updateVersioned, type Item, type Page, type TableContext } from '../table.js';
 
+/**
+ * Optimistic concurrency, checked by the write itself (one conditional request, so no other
+ * writer can slip in between a check and the write).
+ */
 export interface WriteOptions {
-  /** Optimistic concurrency: write only if the item is still at this version (If-Match). */
-  expectedVersion?: number;
+  /** Write only if the item is at one of these versions (If-Match); an empty list never matches. */
+  versionIn?: readonly number[];
+  /** Write only if the item is at none of these versions (If-None-Match). */
+  versionNotIn?: readonly number[];
 }
 
 const projectRef = (tenantId: string, projectId: string) => ({
@@ -80,12 +86,12 @@ export class ProjectRepository {
       ...projectRef(tenantId, projectId),
       patch,
       mutable: projectEntity.mutable,
-      expectedVersion: options.expectedVersion,
+      ...options,
     });
     return toProject(item);
   }
 
   async delete(tenantId: string, projectId: string, options: WriteOptions = {}): Promise<void> {
-    await deleteVersioned(this.ctx, { ...projectRef(tenantId, projectId), expectedVersion: options.expectedVersion });
+    await deleteVersioned(this.ctx, { ...projectRef(tenantId, projectId), ...options });
   }
 }

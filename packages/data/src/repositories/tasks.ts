@@ -151,13 +151,13 @@ export class TaskRepository {
       mutable: taskEntity.mutable,
       // The status index key moves with the status.
       derived: patch.status ? { gsi1pk: statusPartition(tenantId, projectId, patch.status) } : {},
-      expectedVersion: options.expectedVersion,
+      ...options,
     });
     return toTask(item);
   }
 
   async delete(tenantId: string, projectId: string, taskId: string, options: WriteOptions = {}): Promise<void> {
     await this.projects.assertExists(tenantId, projectId);
-    await deleteVersioned(this.ctx, { ...taskRef(tenantId, projectId, taskId), expectedVersion: options.expectedVersion });
+    await deleteVersioned(this.ctx, { ...taskRef(tenantId, projectId, taskId), ...options });
   }
 }

@@ -1,7 +1,17 @@
 // What a change means for derived state, as data: which activity entry to write, how the
 // project's task counts move, whether a project's partition must be emptied. Pure, so the
 // rules are tested without a database.
-import type { ActivityChange, CountsDelta } from '@app/data';
+import {
+  activityEntity,
+  countedTaskEntity,
+  idempotencyEntity,
+  readTask,
+  tenantEntity,
+  type ActivityChange,
+  type CountedChange,
+  type TaskReading,
+} from '@app/data';
+import { UnprocessableRecordError } from '../errors.js';
 import { requiredString, type Change, type Image } from './decode.js';
 
 export type Effect =
@@ -11,12 +21,17 @@ export type Effect =
       tenantId: string;
       projectId: string;
       activity: ActivityChange;
-      counts: CountsDelta;
+      /** For a change of the status a task is counted under (created, moved, deleted). */
+      counted?: CountedChange;
       /** A task created under a project that no longer exists is deleted. */
       orphan?: { pk: string; sk: string };
     }
+  | { type: 'register-tenant'; tenantId: string }
   | { type: 'start-cleanup'; tenantId: string; projectId: string; requestedAt: string }
   | { type: 'cleanup-step'; tenantId: string; projectId: string };
+
+/** Entities of the table that this consumer leaves alone (it writes most of them itself). */
+const NOT_CONSUMED: readonly string[] = [activityEntity.name, countedTaskEntity.name, tenantEntity.name, idempotencyEntity.name];
 
 /** The fields of each entity that an activity entry reports when they change. */
 const TRACKED_FIELDS = {
@@ -49,55 +64,59 @@ function occurredAt(change: Change): string {
   return typeof last === 'string' && last > endOfSecond ? last : endOfSecond;
 }
 
+/** The task of an image that must be readable; one that is not can never be applied. */
+function readable(image: Image | undefined): Extract<TaskReading, { readable: true }> {
+  const task = readTask(image);
+  if (!task.readable) throw new UnprocessableRecordError('unreadable-item', task.problem);
+  return task;
+}
+
 function planTask(change: Change): Effect {
-  const item = (change.newImage ?? change.oldImage)!;
-  const tenantId = requiredString(item, 'tenantId');
-  const projectId = requiredString(item, 'projectId');
-  const taskId = requiredString(item, 'id');
+  const after = change.kind === 'REMOVE' ? undefined : readable(change.newImage);
+  const task = after ?? readable(change.oldImage);
+  // An old image that cannot be read was never counted (its own record was set aside).
+  const before = change.kind === 'INSERT' ? undefined : readTask(change.oldImage);
+  const previous = before?.readable ? before.status : null;
+  const { tenantId, projectId, taskId } = task;
   const base = { eventId: change.eventId, occurredAt: occurredAt(change), taskId };
   switch (change.kind) {
-    case 'INSERT': {
-      const status = requiredString(change.newImage, 'status');
+    case 'INSERT':
       return {
         type: 'record',
         tenantId,
         projectId,
-        activity: { ...base, type: 'task.created', title: requiredString(change.newImage, 'title') },
-        counts: { total: 1, [status]: 1 },
+        activity: { ...base, type: 'task.created', title: task.title },
+        counted: { taskId, status: task.status, previous: null },
         orphan: change.keys,
       };
-    }
     case 'MODIFY': {
       const changes = changedFields(TRACKED_FIELDS.task, change.oldImage ?? {}, change.newImage ?? {});
       if (Object.keys(changes).length === 0) return { type: 'none', reason: 'no tracked field changed' };
-      const from = changes.status?.from;
-      const to = changes.status?.to;
       return {
         type: 'record',
         tenantId,
         projectId,
-        activity: { ...base, type: 'task.updated', title: requiredString(change.newImage, 'title'), changes },
-        counts: from && to ? { [from]: -1, [to]: 1 } : {},
+        activity: { ...base, type: 'task.updated', title: task.title, changes },
+        ...(previous !== task.status ? { counted: { taskId, status: task.status, previous } } : {}),
       };
     }
-    case 'REMOVE': {
-      const status = requiredString(change.oldImage, 'status');
+    case 'REMOVE':
       return {
         type: 'record',
         tenantId,
         projectId,
-        activity: { ...base, type: 'task.deleted', title: requiredString(change.oldImage, 'title') },
-        counts: { total: -1, [status]: -1 },
+        activity: { ...base, type: 'task.deleted', title: task.title },
+        counted: { taskId, status: null, previous },
       };
-    }
   }
 }
 
 function planProject(change: Change): Effect {
   const item = (change.newImage ?? change.oldImage)!;
-  const tenantId = requiredString(item, 'tenantId');
-  const projectId = requiredString(item, 'id');
-  if (change.kind === 'INSERT') return { type: 'none', reason: 'a new project has nothing to derive' };
+  const tenantId = requiredString(item, 'tenantId', 'project');
+  const projectId = requiredString(item, 'id', 'project');
+  // The list of tenants lets a recount of every tenant find their projects without a Scan.
+  if (change.kind === 'INSERT') return { type: 'register-tenant', tenantId };
   if (change.kind === 'REMOVE') return { type: 'start-cleanup', tenantId, projectId, requestedAt: occurredAt(change) };
   const changes = changedFields(TRACKED_FIELDS.project, change.oldImage ?? {}, change.newImage ?? {});
   // Counter updates (ours) change the project too; only what a client changed is activity.
@@ -110,10 +129,9 @@ function planProject(change: Change): Effect {
       eventId: change.eventId,
       occurredAt: occurredAt(change),
       type: 'project.updated',
-      title: requiredString(change.newImage, 'name'),
+      title: requiredString(change.newImage, 'name', 'project'),
       changes,
     },
-    counts: {},
   };
 }
 
@@ -126,10 +144,21 @@ export function planChange(change: Change): Effect {
     case 'cleanup': {
       if (change.kind === 'REMOVE') return { type: 'none', reason: 'cleanup finished' };
       const item = change.newImage!;
-      return { type: 'cleanup-step', tenantId: requiredString(item, 'tenantId'), projectId: requiredString(item, 'projectId') };
+      return {
+        type: 'cleanup-step',
+        tenantId: requiredString(item, 'tenantId', 'cleanup'),
+        projectId: requiredString(item, 'projectId', 'cleanup'),
+      };
     }
     default:
-      // Activity entries and anything else: the stream filter keeps them away on AWS.
-      return { type: 'none', reason: `entity ${change.entity ?? '(none)'} is not consumed` };
+      // Items without an entity are not ours (Powertools' idempotency records); activity entries
+      // and the like are ours but derived. The stream filter keeps both away on AWS.
+      if (change.entity === undefined || NOT_CONSUMED.includes(change.entity)) {
+        return { type: 'none', reason: `entity ${change.entity ?? '(none)'} is not consumed` };
+      }
+      throw new UnprocessableRecordError(
+        'unknown-entity',
+        `item of an entity this consumer does not know: ${JSON.stringify(change.entity)}`,
+      );
   }
 }
