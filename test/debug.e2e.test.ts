@@ -15,10 +15,10 @@ import { freePort, httpCaller } from '@app/testing';
 import { HOOK_TIMEOUT_MS, ROOT_DIR, startStack, type Stack } from './support/stack.js';
 
 const HANDLER = join(ROOT_DIR, 'services/api/src/handlers/projects/get.ts');
-/** `const etag = etagOf(project);` in the handler, after the database read. */
+/** The handler's `return` statement, which runs after the database read. */
 const LINES = readFileSync(HANDLER, 'utf8').split('\n');
-const LINE = LINES.findIndex((line) => line.includes('const etag = etagOf(project)')) + 1;
-const COLUMN = LINES[LINE - 1]!.indexOf('const');
+const LINE = LINES.findIndex((line) => /^\s+return /.test(line)) + 1;
+const COLUMN = LINES[LINE - 1]!.indexOf('return');
 const BUNDLE = join(defaultBuildDir(ROOT_DIR, join(ROOT_DIR, 'services/api')), 'getProject.mjs');
 
 type CdpMessage = { id?: number; method?: string; params?: Record<string, any>; result?: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -67,7 +67,24 @@ describe('functionsOf', () => {
   });
 });
 
+describe('functionsOf with values only CloudFormation resolves', () => {
+  it('leaves a Ref or Fn::GetAtt in the environment empty', () => {
+    const [fn] = functionsOf(dir, {
+      service: 'demo',
+      provider: { environment: { QUEUE_URL: { Ref: 'Queue' }, PLAIN: 1 } },
+      functions: { other: { handler: 'src/other.handler' } },
+    });
+    expect(fn!.environment).toEqual({ QUEUE_URL: '', PLAIN: '1' });
+  });
+});
+
 describe('FunctionHost', () => {
+  it('runs a function with the variables it was given after opening', async () => {
+    const { host } = openHost();
+    host.setEnvironment('hello', { GREETING: 'given' });
+    expect(await host.invoke('hello', { name: 'Ada' })).toMatchObject({ ok: true, value: { env: 'given' } });
+  });
+
   it('builds a function on first use and runs it with its environment', async () => {
     const { host } = openHost();
     expect(await host.invoke('hello', { name: 'Ada' })).toEqual({ ok: true, value: { text: 'first Ada', env: 'hi' } });
