@@ -147,7 +147,8 @@ describe('invoke', () => {
 describe('lambdaContext', () => {
   it('counts the remaining time down from the timeout', async () => {
     const context = lambdaContext({ functionName: 'fn', timeoutMs: 1_000 });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // A timer can fire a millisecond early: 30 ms asked, at least 20 ms counted.
+    await new Promise((resolve) => setTimeout(resolve, 30));
     expect(context.getRemainingTimeInMillis()).toBeLessThanOrEqual(980);
     expect(context.getRemainingTimeInMillis()).toBeGreaterThan(500);
     expect(context.invokedFunctionArn).toBe('arn:aws:lambda:us-east-1:000000000000:function:fn');
