@@ -10,12 +10,14 @@ import {
   IDEMPOTENCY_KEY_TTL_SECONDS,
   problemsOf,
   ROUTES,
+  type PathParameter,
   type RequestHeader,
   type ResponseHeader,
   type RouteDefinition,
   type SuccessResponse,
 } from './routes.js';
-import { CURSOR_PATTERN, ListQuerySchema, schemas } from './schemas.js';
+import { CURSOR_PATTERN } from './properties.js';
+import { ListQuerySchema, schemas, type SchemaName } from './schemas.js';
 
 export const API_TITLE = 'Projects and tasks API';
 export const API_VERSION = '0.1.0';
@@ -29,7 +31,6 @@ function component(schema: { $id?: string }): Json {
   return rest;
 }
 
-const PAGED = ['Project', 'Task', 'ActivityEntry'] as const;
 const pageSchema = (item: string): Json => ({
   type: 'object',
   description: `One page of ${item} items; \`nextCursor\` is null on the last page.`,
@@ -49,12 +50,16 @@ const idParameter = (name: string, what: string): Json => ({
   schema: { type: 'string', pattern: ID_PATTERN, maxLength: 36 },
 });
 
+/** The id parameters of the routes' paths (`projectId`, `taskId`...), in order of first use. */
+const idParameters = (): PathParameter[] => [
+  ...new Set((ROUTES as readonly RouteDefinition[]).flatMap((route) => route.pathParams ?? []).filter((name) => name !== 'asset')),
+];
+
 // The parameters, the headers every response carries and the description are built on demand,
 // not at import: they read other modules' values or call helpers, which a bundler would have to
 // keep, so a bundle that only uses API_TITLE (the docs page) would carry the route list too.
 const parameters = (): Record<string, Json> => ({
-  projectId: idParameter('projectId', 'project'),
-  taskId: idParameter('taskId', 'task'),
+  ...Object.fromEntries(idParameters().map((name) => [name, idParameter(name, name.slice(0, -'Id'.length))])),
   asset: {
     name: 'asset',
     in: 'path',
@@ -191,7 +196,7 @@ function operation(route: RouteDefinition): Json {
     operationId: route.operationId,
     summary: route.summary,
     description: route.description,
-    tags: [route.tag],
+    tags: [route.tag.name],
     ...(route.public ? { security: [] } : {}),
     ...(parameters.length ? { parameters } : {}),
     ...(route.body
@@ -224,12 +229,20 @@ ${Object.values(PROBLEM_TYPES)
   .join('\n')}
 `;
 
-const TAGS = [
-  { name: 'Projects', description: "Your tenant's projects." },
-  { name: 'Tasks', description: 'The tasks of a project.' },
-  { name: 'Activity', description: "A project's feed of changes." },
-  { name: 'Documentation', description: 'This document and its reference page (no token needed).' },
+/** Every route's tag, once, in order of first use. */
+const tags = () => [...new Map((ROUTES as readonly RouteDefinition[]).map((route) => [route.tag.name, route.tag])).values()];
+
+/** The schemas of the resources a list route pages through (`Project` for `ProjectPage`...). */
+const pagedSchemas = (): string[] => [
+  ...new Set(
+    (ROUTES as readonly RouteDefinition[]).flatMap((route) =>
+      Object.values(route.responses).flatMap((response) => (response.body && 'page' in response.body ? [response.body.schema] : [])),
+    ),
+  ),
 ];
+
+/** Request bodies and representations; the list queries are parameters, not components. */
+const QUERY_SCHEMAS: readonly SchemaName[] = ['ListQuery', 'ProjectListQuery'];
 
 /** The OpenAPI 3.1 document of the API. Pure: the same inputs give the same document. */
 export function buildOpenApiDocument(): Json {
@@ -246,7 +259,7 @@ export function buildOpenApiDocument(): Json {
     },
     servers: [{ url: '/', description: 'The server that serves this document' }],
     security: [{ bearerAuth: [] }],
-    tags: TAGS,
+    tags: tags(),
     paths,
     components: {
       securitySchemes: {
@@ -255,14 +268,12 @@ export function buildOpenApiDocument(): Json {
       parameters: parameters(),
       headers: HEADERS,
       schemas: {
-        Project: component(schemas.Project),
-        ProjectCreate: component(schemas.ProjectCreate),
-        ProjectUpdate: component(schemas.ProjectUpdate),
-        Task: component(schemas.Task),
-        TaskCreate: component(schemas.TaskCreate),
-        TaskUpdate: component(schemas.TaskUpdate),
-        ActivityEntry: component(schemas.ActivityEntry),
-        ...Object.fromEntries(PAGED.map((item) => [`${item}Page`, pageSchema(item)])),
+        ...Object.fromEntries(
+          Object.entries(schemas)
+            .filter(([name]) => name !== 'Problem' && !QUERY_SCHEMAS.includes(name as SchemaName))
+            .map(([name, schema]) => [name, component(schema)]),
+        ),
+        ...Object.fromEntries(pagedSchemas().map((item) => [`${item}Page`, pageSchema(item)])),
         Problem: component(schemas.Problem),
       },
     },

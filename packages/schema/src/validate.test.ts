@@ -266,7 +266,7 @@ describe('response validators', () => {
 
   it('reject leaked storage attributes and nested problems with nested pointers', () => {
     // Prepare
-    const leaky = { ...project, pk: 'PROJECT#p1', taskCounts: { ...project.taskCounts, open: -1 } };
+    const leaky = { ...project, pk: 'a storage key', taskCounts: { ...project.taskCounts, open: -1 } };
 
     // Act
     const result = validateProject(leaky);
