@@ -9,6 +9,7 @@
 // Ctrl+C stops everything.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isLocalEndpoint, LOCAL_CREDENTIALS } from '@app/data/local-endpoint';
 import { createVerifier, loadLocalIssuer, startAuthGateway, type AuthGateway } from '@app/local-auth';
 import { ensureTablesAt, inMemoryRequested, readTableDefinitions, startLocalDynamoDB, type LocalDynamoDB } from '@app/local-dynamodb';
 import { assertPortFree, envPort, waitForPort } from './lib/ports.ts';
@@ -64,15 +65,20 @@ async function main(): Promise<number> {
     process.once('SIGINT', resolve).once('SIGTERM', resolve);
   });
 
-  const local = !external || /^https?:\/\/(127\.|localhost|\[::1\])/.test(external);
+  const local = !external || isLocalEndpoint(external);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     SLS_TELEMETRY_DISABLED: '1',
     DYNAMODB_ENDPOINT: endpoint,
     OFFLINE_HTTP_PORT: String(offlinePort),
     OFFLINE_LAMBDA_PORT: String(lambdaPort),
-    // A local endpoint takes any key; one fixed key also keeps DynamoDB Local on one database.
-    ...(local ? { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_SESSION_TOKEN: '' } : {}),
+    ...(local
+      ? {
+          AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+          AWS_SESSION_TOKEN: '',
+        }
+      : {}),
   };
   const slsBin = join(rootDir, 'node_modules', '.bin', 'sls');
   // sls offline prints several lines per request (its notices); the gateway below writes one

@@ -4,36 +4,29 @@
 // its stream record and is written in the same transaction as the change's counter update,
 // so a replayed record finds its entry already there and changes nothing.
 import { BatchWriteCommand, DeleteCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ActivityType, TaskStatus } from '@app/schema';
-import { activityEntity, cleanupEntity, composeKey, projectEntity, taskEntity } from './entities.js';
-import { cancellationCodes, ExpressionBuilder, isConditionFailure, type Item, type TableContext } from './table.js';
+import type { ActivityEntry, TaskStatus } from '@app/schema';
+import { activityEntity } from './entities/activity.js';
+import { cleanupEntity } from './entities/cleanup.js';
+import { projectEntity } from './entities/projects.js';
+import { childPartitionKey, keyOf, toItem, toResource, type Item } from './entity.js';
+import { TABLE_KEY, TABLE_TTL_ATTRIBUTE } from './keys.js';
+import { cancellationCodes, ExpressionBuilder, isConditionFailure, type TableContext } from './table.js';
 
 export type CountsDelta = Partial<Record<'total' | TaskStatus, number>>;
 
-export interface ActivityChange {
-  /** The stream record's eventID: unique per change, the same on every redelivery. */
-  eventId: string;
-  /** When the change was committed, ISO 8601. */
-  occurredAt: string;
-  type: ActivityType;
-  taskId?: string;
-  title?: string;
-  changes?: Record<string, { from: string | null; to: string | null }>;
-}
+/**
+ * One change for a project's activity feed: the entry it becomes, keyed by its stream record
+ * (`eventId`: unique per change, the same on every redelivery) instead of an id, and without
+ * the project's id (given beside it). `occurredAt` is when the change was committed.
+ */
+export type ActivityChange = Omit<ActivityEntry, 'id' | 'projectId'> & { eventId: string };
 
 export type ApplyResult = 'applied' | 'duplicate' | 'project-missing';
 
 const BATCH_WRITE_LIMIT = 25;
 
-const projectKey = (tenantId: string, projectId: string) => ({
-  pk: composeKey(projectEntity.keys.pk, { tenantId }),
-  sk: composeKey(projectEntity.keys.sk, { projectId }),
-});
-const partitionOf = (tenantId: string, projectId: string) => composeKey(taskEntity.keys.pk, { tenantId, projectId });
-const cleanupKey = (tenantId: string, projectId: string) => ({
-  pk: composeKey(cleanupEntity.keys.pk, { tenantId }),
-  sk: composeKey(cleanupEntity.keys.sk, { projectId }),
-});
+const projectKey = (tenantId: string, projectId: string) => keyOf(projectEntity, { tenantId, projectId });
+const cleanupKey = (tenantId: string, projectId: string) => keyOf(cleanupEntity, { tenantId, projectId });
 
 export class ProjectionWriter {
   constructor(
@@ -50,7 +43,7 @@ export class ProjectionWriter {
     const put = new ExpressionBuilder();
     const project = new ExpressionBuilder();
     const deltas = Object.entries(counts).filter(([, delta]) => delta !== 0);
-    const projectCondition = `attribute_exists(${project.name('pk')})`;
+    const projectCondition = `attribute_exists(${project.name(TABLE_KEY.pk)})`;
     let projectAction;
     if (deltas.length > 0) {
       const counters = project.name('taskCounts');
@@ -87,7 +80,7 @@ export class ProjectionWriter {
               Put: {
                 TableName: this.ctx.tableName,
                 Item: entry,
-                ConditionExpression: `attribute_not_exists(${put.name('pk')})`,
+                ConditionExpression: `attribute_not_exists(${put.name(TABLE_KEY.pk)})`,
                 ...put.attributes,
               },
             },
@@ -105,21 +98,10 @@ export class ProjectionWriter {
   }
 
   private activityItem(tenantId: string, projectId: string, activity: ActivityChange): Item {
-    const key = { tenantId, projectId, occurredAt: activity.occurredAt, eventId: activity.eventId };
-    return {
-      pk: composeKey(activityEntity.keys.pk, key),
-      sk: composeKey(activityEntity.keys.sk, key),
-      entity: activityEntity.name,
-      tenantId,
-      id: activity.eventId,
-      projectId,
-      type: activity.type,
-      ...(activity.taskId !== undefined ? { taskId: activity.taskId } : {}),
-      ...(activity.title !== undefined ? { title: activity.title } : {}),
-      ...(activity.changes !== undefined ? { changes: activity.changes } : {}),
-      occurredAt: activity.occurredAt,
-      expiresAt: Math.floor(Date.parse(activity.occurredAt) / 1000) + this.options.activityTtlSeconds,
-    };
+    const { eventId, ...entry } = activity;
+    const resource = toResource<ActivityEntry>(activityEntity, { ...entry, id: eventId, projectId });
+    const expiresAt = Math.floor(Date.parse(activity.occurredAt) / 1000) + this.options.activityTtlSeconds;
+    return { ...toItem(activityEntity, tenantId, resource), [TABLE_TTL_ATTRIBUTE]: expiresAt };
   }
 
   /**
@@ -133,7 +115,7 @@ export class ProjectionWriter {
         new PutCommand({
           TableName: this.ctx.tableName,
           Item: { ...cleanupKey(tenantId, projectId), entity: cleanupEntity.name, tenantId, projectId, requestedAt, deleted: 0, steps: 0 },
-          ConditionExpression: `attribute_not_exists(${expr.name('pk')})`,
+          ConditionExpression: `attribute_not_exists(${expr.name(TABLE_KEY.pk)})`,
           ...expr.attributes,
         }),
       );
@@ -152,15 +134,15 @@ export class ProjectionWriter {
     const { Items = [] } = await this.ctx.client.send(
       new QueryCommand({
         TableName: this.ctx.tableName,
-        KeyConditionExpression: `${expr.name('pk')} = ${expr.value(partitionOf(tenantId, projectId))}`,
-        ProjectionExpression: `${expr.name('pk')}, ${expr.name('sk')}`,
+        KeyConditionExpression: `${expr.name(TABLE_KEY.pk)} = ${expr.value(childPartitionKey(projectEntity, { tenantId, id: projectId }))}`,
+        ProjectionExpression: `${expr.name(TABLE_KEY.pk)}, ${expr.name(TABLE_KEY.sk)}`,
         ...expr.attributes,
         Limit: maxItems,
         ConsistentRead: true,
       }),
     );
     for (let i = 0; i < Items.length; i += BATCH_WRITE_LIMIT) {
-      await this.batchDelete(Items.slice(i, i + BATCH_WRITE_LIMIT).map((item) => ({ pk: item.pk, sk: item.sk })));
+      await this.batchDelete(Items.slice(i, i + BATCH_WRITE_LIMIT).map((item) => ({ pk: item[TABLE_KEY.pk], sk: item[TABLE_KEY.sk] })));
     }
     const key = cleanupKey(tenantId, projectId);
     if (Items.length < maxItems) {
@@ -179,7 +161,7 @@ export class ProjectionWriter {
     return { deleted: Items.length, done: false };
   }
 
-  /** Removes a task whose project no longer exists (created while the project was being deleted). */
+  /** Removes an item whose project no longer exists (created while the project was being deleted). */
   async deleteOrphan(key: { pk: string; sk: string }): Promise<void> {
     await this.ctx.client.send(new DeleteCommand({ TableName: this.ctx.tableName, Key: key }));
   }

@@ -6,7 +6,7 @@
 //   - no internal detail in a body; the security headers on every response;
 //   - a success is a valid resource or page;
 //   - every DynamoDB expression string is placeholders and keywords only: no input in it.
-import { getDocumentClient } from '@app/data';
+import { childPartitionKey, getDocumentClient, keyOf, keyPrefix, projectEntity } from '@app/data';
 import { apiEvent, DEFAULT_CLAIMS, defaultRouteEvent, invoke, lambdaContext, startTestDatabase, type TestDatabase } from '@app/testing';
 import {
   PROBLEM_TYPES,
@@ -79,6 +79,9 @@ afterAll(async () => {
 });
 
 // ---------------------------------------------------------------- arbitraries
+// Strings shaped like the table's keys (composed from the declarations, so they follow the layout).
+const acmeProject = keyOf(projectEntity, { tenantId: 'tenant:acme', projectId: 'x' });
+const projectPrefix = keyPrefix(projectEntity.keys.sk);
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
 const EDGE_STRINGS = [
   '',
@@ -103,9 +106,10 @@ const EDGE_STRINGS = [
   '/',
   '//',
   '\\',
-  'TENANT#acme',
-  'TENANT#tenant%3Aacme#PROJECT#x',
-  'PROJECT#',
+  keyOf(projectEntity, { tenantId: 'acme', projectId: 'x' }).pk,
+  childPartitionKey(projectEntity, { tenantId: 'tenant:acme', id: 'x' }),
+  acmeProject.sk,
+  projectPrefix,
   '#n0',
   ':v0',
   '#n0 = :v0 OR attribute_exists(#n1)',
@@ -316,7 +320,7 @@ const queryValue = fc.oneof(
     .constant(null)
     .map(
       () =>
-        `${Buffer.from(JSON.stringify({ v: 1, s: 'projects', k: { pk: 'TENANT#tenant%3Aglobex', sk: 'PROJECT#' } })).toString('base64url')}.AAAA`,
+        `${Buffer.from(JSON.stringify({ v: 1, s: 'projects', k: { pk: keyOf(projectEntity, { tenantId: 'tenant:globex', projectId: 'x' }).pk, sk: projectPrefix } })).toString('base64url')}.AAAA`,
     ),
   hostileString,
 );
@@ -333,7 +337,10 @@ const claims = fc.oneof(
   { weight: 6, arbitrary: fc.constant(DEFAULT_CLAIMS) },
   { weight: 1, arbitrary: fc.constant({ sub: 'mallory', tenant: 'globex' }) },
   { weight: 1, arbitrary: fc.record({ sub: hostileString, tenant: hostileString }) },
-  { weight: 1, arbitrary: fc.constantFrom(null, {}, { sub: '' }, { sub: 'u', tenant: '' }, { sub: 'u', tenant: 'acme#PROJECT#x' }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(null, {}, { sub: '' }, { sub: 'u', tenant: '' }, { sub: 'u', tenant: `acme#${projectPrefix}x` }),
+  },
 );
 
 interface Case {
@@ -376,8 +383,13 @@ const assetParams = fc.record({
 });
 
 // ---------------------------------------------------------------- properties
-const INTERNALS =
-  /Exception|DynamoDB|dynalite|node_modules|\.m?[jt]s:\d+|\n\s+at |TENANT#|PROJECT#|ConditionalCheck|ValidationError|TypeError|undefined is not|Cannot read/;
+/** What a response must never show: stack traces, engine and SDK errors, and the table's key labels. */
+const INTERNALS = new RegExp(
+  [
+    String.raw`Exception|DynamoDB|dynalite|node_modules|\.m?[jt]s:\d+|\n\s+at |ConditionalCheck|ValidationError|TypeError|undefined is not|Cannot read`,
+    ...[projectEntity.keys.pk, projectEntity.keys.sk].map(keyPrefix),
+  ].join('|'),
+);
 /** Placeholders (#n0, :v0), the attribute-name keywords the data layer and Powertools use, operators. */
 const EXPRESSION_TOKEN =
   /^(?:#[A-Za-z0-9_]+|:[A-Za-z0-9_]+|SET|REMOVE|AND|OR|attribute_exists|attribute_not_exists|begins_with|[=<>+,()]|<=|>=)$/;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { projectImage, streamRecord, taskImage } from '../../test/stream-events.js';
+import { ENTITIES, keyOf, projectEntity, taskEntity, type EntityDeclaration } from '@app/data';
+import { cleanupImage, projectImage, streamRecord, taskImage } from '../../test/stream-events.js';
 import { decodeRecord, PoisonRecordError } from './decode.js';
 import { planChange } from './plan.js';
 
@@ -15,7 +16,7 @@ describe('planChange: tasks', () => {
       projectId: 'p1',
       counts: { total: 1, in_progress: 1 },
       activity: { type: 'task.created', taskId: 'k1', title: 'Write', occurredAt: '2026-02-01T10:00:00.000Z' },
-      orphan: { pk: 'TENANT#t1#PROJECT#p1', sk: 'TASK#k1' },
+      orphan: keyOf(taskEntity, { tenantId: 't1', projectId: 'p1', taskId: 'k1' }),
     });
   });
 
@@ -75,7 +76,7 @@ describe('planChange: projects and cleanup', () => {
 
   it('starts the cleanup of a deleted project, and steps it on each cleanup record', () => {
     expect(plan('REMOVE', { old: projectImage('t1', 'p1') })).toMatchObject({ type: 'start-cleanup', tenantId: 't1', projectId: 'p1' });
-    const cleanup = { pk: 'TENANT#t1', sk: 'CLEANUP#p1', entity: 'cleanup', tenantId: 't1', projectId: 'p1', deleted: 0 };
+    const cleanup = cleanupImage('t1', 'p1');
     expect(plan('INSERT', { new: cleanup })).toEqual({ type: 'cleanup-step', tenantId: 't1', projectId: 'p1' });
     expect(plan('MODIFY', { old: cleanup, new: { ...cleanup, deleted: 100 } })).toEqual({
       type: 'cleanup-step',
@@ -86,7 +87,7 @@ describe('planChange: projects and cleanup', () => {
   });
 
   it('ignores entities it does not consume, such as its own activity entries', () => {
-    expect(plan('INSERT', { new: { pk: 'x', sk: 'ACTIVITY#1', entity: 'activity' } }).type).toBe('none');
+    expect(plan('INSERT', { new: { pk: 'x', sk: 'y', entity: 'activity' } }).type).toBe('none');
   });
 
   it('calls a task without a tenant or status poison', () => {
@@ -106,5 +107,61 @@ describe('decodeRecord', () => {
     const removed = decodeRecord(streamRecord('REMOVE', { old: updated }));
     expect(removed.requestId).toBeUndefined();
     expect(removed.lastWriteRequestId).toBe('req-update');
+  });
+});
+
+describe('planChange: any other entity with a feed, in a project', () => {
+  // An entity of the test's own, as npm run new:resource declares one under projects.
+  const labelEntity = {
+    name: 'label',
+    parent: projectEntity,
+    schemas: {
+      item: { properties: { id: {}, projectId: {}, name: {}, weight: {}, pinned: {} } },
+      update: { properties: { name: {}, weight: {}, pinned: {} } },
+    },
+    keys: { pk: taskEntity.keys.pk, sk: taskEntity.keys.sk },
+    feed: { title: 'name' },
+  } as const satisfies EntityDeclaration;
+  const entities = { ...ENTITIES, label: labelEntity };
+  const label = { pk: 'p', sk: 's', entity: 'label', tenantId: 't1', projectId: 'p1', id: 'l1', name: 'Urgent', weight: 1, pinned: false };
+  const planLabel = (...args: Parameters<typeof streamRecord>) => planChange(decodeRecord(streamRecord(...args)), entities);
+
+  it.each([
+    ['INSERT', { new: label }, 'label.created'],
+    ['REMOVE', { old: label }, 'label.deleted'],
+  ] as const)('records a %s as %s, with its id and title, and counts nothing', (kind, images, type) => {
+    expect(planLabel(kind, images)).toMatchObject({
+      type: 'record',
+      tenantId: 't1',
+      projectId: 'p1',
+      counts: {},
+      activity: { type, labelId: 'l1', title: 'Urgent' },
+    });
+  });
+
+  it('reports numbers and booleans that changed as text', () => {
+    expect(planLabel('MODIFY', { old: label, new: { ...label, weight: 2.5, pinned: true } })).toMatchObject({
+      activity: { type: 'label.updated', changes: { weight: { from: '1', to: '2.5' }, pinned: { from: 'false', to: 'true' } } },
+    });
+  });
+
+  it('leaves the title out for an entity without a title attribute', () => {
+    const untitled = { ...entities, label: { ...labelEntity, feed: {} } };
+    const effect = planChange(decodeRecord(streamRecord('INSERT', { new: label })), untitled);
+    expect(effect.type === 'record' && effect.activity).not.toHaveProperty('title');
+  });
+
+  it('does not record an entity without a feed, nor one outside a project', () => {
+    const unrecorded = { ...entities, label: { ...labelEntity, feed: undefined } };
+    expect(planChange(decodeRecord(streamRecord('INSERT', { new: label })), unrecorded).type).toBe('none');
+    const topLevel = { ...entities, label: { ...labelEntity, parent: undefined } };
+    expect(planChange(decodeRecord(streamRecord('INSERT', { new: label })), topLevel).type).toBe('none');
+  });
+
+  it('takes no inherited property for an entity', () => {
+    expect(plan('INSERT', { new: { ...label, entity: 'constructor' } })).toEqual({
+      type: 'none',
+      reason: 'entity constructor is not consumed',
+    });
   });
 });
