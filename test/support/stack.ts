@@ -36,6 +36,8 @@ export interface StackOptions {
   dataDir?: string;
   authDir?: string;
   env?: NodeJS.ProcessEnv;
+  /** The repository to start it from (a copy of this one, say); this one by default. */
+  rootDir?: string;
 }
 
 export interface RunningScript {
@@ -44,9 +46,9 @@ export interface RunningScript {
   exited: Promise<number | null>;
 }
 
-export function runRootScript(script: string, env: NodeJS.ProcessEnv): RunningScript {
+export function runRootScript(script: string, env: NodeJS.ProcessEnv, rootDir = ROOT_DIR): RunningScript {
   const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', `scripts/${script}`], {
-    cwd: ROOT_DIR,
+    cwd: rootDir,
     env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -82,7 +84,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const [apiPort, dbPort, offlinePort, lambdaPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
   const ownAuthDir = options.authDir ? undefined : mkdtempSync(join(tmpdir(), 'stack-auth-'));
   const authDir = options.authDir ?? ownAuthDir!;
-  const run = runRootScript('start.ts', {
+  const env = {
     PORT: String(apiPort),
     DB_PORT: String(dbPort),
     OFFLINE_HTTP_PORT: String(offlinePort),
@@ -90,7 +92,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     AUTH_DIR: authDir,
     ...(options.dataDir ? { STATE_DIR: options.dataDir } : { DB_IN_MEMORY: '1' }),
     ...options.env,
-  });
+  };
+  const run = runRootScript('start.ts', env, options.rootDir);
   try {
     await untilReady(run);
   } catch (error) {
