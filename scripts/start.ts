@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { isLocalEndpoint, LOCAL_CREDENTIALS } from '@app/data/local-endpoint';
 import { createVerifier, loadLocalIssuer, startAuthGateway, type AuthGateway } from '@app/local-auth';
 import { ensureTablesAt, inMemoryRequested, readTableDefinitions, startLocalDynamoDB, type LocalDynamoDB } from '@app/local-dynamodb';
+import { throughputLimitsFromEnv } from '@app/local-dynamodb';
 import { assertPortFree, envPort, waitForPort } from './lib/ports.ts';
 import { startProcess, type ServiceProcess } from './lib/processes.ts';
 
@@ -48,7 +49,8 @@ async function main(): Promise<number> {
     endpoint = external;
   } else {
     const dataDir = inMemory ? undefined : join(stateDir, 'dynamodb');
-    db = await startLocalDynamoDB({ port: dbPort, dataDir, tables, warn: (m) => log(`warning: ${m}`) });
+    const throughputLimits = throughputLimitsFromEnv(); // DB_THROUGHPUT_LIMITS
+    db = await startLocalDynamoDB({ port: dbPort, dataDir, tables, throughputLimits, warn: (m) => log(`warning: ${m}`) });
     endpoint = db.endpoint;
     log(`DynamoDB (embedded) on ${endpoint}, ${dataDir ? `data in ${dataDir}` : 'in memory'}`);
   }

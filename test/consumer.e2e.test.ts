@@ -3,32 +3,30 @@
 // after a burst of random operations every project's counts equal a recount of its tasks.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LOCAL_CREDENTIALS } from '@app/data/local-endpoint';
 import { childPartitionKey, cleanupEntity, keyOf, projectEntity, taskEntity, toItem } from '@app/data';
-import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { LOCAL_CREDENTIALS } from '@app/data/local-endpoint';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Client } from '@app/client';
 import { eventually, httpCaller, type Call, type WaitOptions } from '@app/testing';
-import { stackForSuite } from './support/stack.js';
+import { clientFor } from './support/client.js';
+import { LOCAL_TABLE, stackForSuite, tableClient } from './support/stack.js';
 
 const stack = stackForSuite();
+/** The soak test's random operations may hit a task another one deleted: those go raw, and may fail. */
 let call: Call;
+let api: Client;
 let documents: DynamoDBDocumentClient;
-const TABLE = 'rest-api-data-local';
+const TABLE = LOCAL_TABLE;
 const TENANT = 'tenant:streams';
 /** How long the consumer may take to catch up with a write (polled every 100 ms). */
 const CATCH_UP: WaitOptions = { timeoutMs: 20_000, intervalMs: 100 };
 
 beforeAll(async () => {
   call = httpCaller(stack.current.baseUrl, await stack.current.token('stream-tester', { tenant: 'streams' }));
-  documents = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: stack.current.dbEndpoint,
-      region: 'us-east-1',
-      credentials: { ...LOCAL_CREDENTIALS },
-    }),
-  );
+  api = await clientFor(stack.current, 'stream-tester', 'streams');
+  documents = tableClient(stack.current);
 });
 afterAll(() => documents?.destroy());
 
@@ -49,18 +47,18 @@ describe('stream consumer on the local stack', () => {
     let project: { id: string };
     let taskA: { id: string };
     beforeAll(async () => {
-      project = (await call('POST', '/projects', { body: { name: 'Streams' } })).body;
-      taskA = (await call('POST', `/projects/${project.id}/tasks`, { body: { title: 'A' } })).body;
-      const b = (await call('POST', `/projects/${project.id}/tasks`, { body: { title: 'B', status: 'in_progress' } })).body;
-      await call('PATCH', `/projects/${project.id}/tasks/${taskA.id}`, { body: { status: 'done' } });
-      await call('DELETE', `/projects/${project.id}/tasks/${b.id}`);
-      await call('PATCH', `/projects/${project.id}`, { body: { description: 'now with a description' } });
+      project = await api.createProject({ body: { name: 'Streams' } });
+      taskA = await api.createTask({ path: { projectId: project.id }, body: { title: 'A' } });
+      const b = await api.createTask({ path: { projectId: project.id }, body: { title: 'B', status: 'in_progress' } });
+      await api.updateTask({ path: { projectId: project.id, taskId: taskA.id }, body: { status: 'done' } });
+      await api.deleteTask({ path: { projectId: project.id, taskId: b.id } });
+      await api.updateProject({ path: { projectId: project.id }, body: { description: 'now with a description' } });
     });
 
     it("keeps the project's task counts in step", async () => {
       const counted = await eventually(
         async () => {
-          const current = (await call('GET', `/projects/${project.id}`)).body;
+          const current = await api.getProject({ path: { projectId: project.id } });
           return current.taskCounts.total === 1 && current.taskCounts.done === 1 ? current : undefined;
         },
         { ...CATCH_UP, description: 'a count of 1 task, done' },
@@ -72,7 +70,7 @@ describe('stream consumer on the local stack', () => {
     it("records every change in the project's activity feed, newest first", async () => {
       const feed = await eventually(
         async () => {
-          const page = (await call('GET', `/projects/${project.id}/activity`)).body;
+          const page = await api.listActivity({ path: { projectId: project.id } });
           return page.items.length === 5 ? page : undefined;
         },
         { ...CATCH_UP, description: '5 entries in the activity feed' },
@@ -100,9 +98,9 @@ describe('stream consumer on the local stack', () => {
 
   it("puts the API request id of a change in the consumer's log lines, one per request", async () => {
     const before = stack.current.output().length;
-    const project = (await call('POST', '/projects', { body: { name: 'Traced' } })).body;
-    await call('PATCH', `/projects/${project.id}`, { body: { name: 'Traced, renamed' } });
-    await call('PATCH', `/projects/${project.id}`, { body: { name: 'Traced, renamed again' } });
+    const project = await api.createProject({ body: { name: 'Traced' } });
+    await api.updateProject({ path: { projectId: project.id }, body: { name: 'Traced, renamed' } });
+    await api.updateProject({ path: { projectId: project.id }, body: { name: 'Traced, renamed again' } });
     const logged = await eventually(
       () => {
         const lines = stack.current
@@ -129,7 +127,7 @@ describe('stream consumer on the local stack', () => {
     const taskId = '0199aaaa-0000-7000-8000-000000000001';
     let project: { id: string };
     beforeAll(async () => {
-      project = (await call('POST', '/projects', { body: { name: 'CLI' } })).body;
+      project = await api.createProject({ body: { name: 'CLI' } });
       const now = new Date().toISOString();
       const task = {
         id: taskId,
@@ -159,7 +157,7 @@ describe('stream consumer on the local stack', () => {
     it("counts the task in the project's task counts", async () => {
       const counted = await eventually(
         async () => {
-          const current = (await call('GET', `/projects/${project.id}`)).body;
+          const current = await api.getProject({ path: { projectId: project.id } });
           return current.taskCounts.in_progress === 1 ? current : undefined;
         },
         { ...CATCH_UP, description: 'a count of 1 task in progress' },
@@ -169,18 +167,18 @@ describe('stream consumer on the local stack', () => {
     });
 
     it('serves the task through the API', async () => {
-      expect((await call('GET', `/projects/${project.id}/tasks/${taskId}`)).body).toMatchObject({ title: 'Written by the CLI' });
+      expect(await api.getTask({ path: { projectId: project.id, taskId } })).toMatchObject({ title: 'Written by the CLI' });
     });
   });
 
   it('deletes a deleted project’s tasks and activity, leaving nothing behind', async () => {
-    const project = (await call('POST', '/projects', { body: { name: 'Doomed' } })).body;
-    for (let i = 0; i < 5; i++) await call('POST', `/projects/${project.id}/tasks`, { body: { title: `t${i}` } });
+    const project = await api.createProject({ body: { name: 'Doomed' } });
+    for (let i = 0; i < 5; i++) await api.createTask({ path: { projectId: project.id }, body: { title: `t${i}` } });
     await eventually(async () => (await partition(project.id)).filter((i) => i.entity === 'activity').length === 5, {
       ...CATCH_UP,
       description: '5 activity entries in the project’s partition',
     });
-    expect((await call('DELETE', `/projects/${project.id}`)).status).toBe(204);
+    await api.deleteProject({ path: { projectId: project.id } });
     const cleanupItems = async () => {
       const key = keyOf(cleanupEntity, { tenantId: TENANT, projectId: project.id });
       const { Item } = await documents.send(new GetCommand({ TableName: TABLE, Key: key, ConsistentRead: true }));
@@ -197,7 +195,7 @@ describe('stream consumer on the local stack', () => {
   it('ends a burst of 1,000 random operations with every project’s counts equal to a recount', async () => {
     // Prepare: a few projects, then random creates, status changes and deletes, 8 at a time.
     const projects: string[] = [];
-    for (let i = 0; i < 4; i++) projects.push((await call('POST', '/projects', { body: { name: `soak ${i}` } })).body.id);
+    for (let i = 0; i < 4; i++) projects.push((await api.createProject({ body: { name: `soak ${i}` } })).id);
     const tasks = new Map<string, string[]>(projects.map((p) => [p, []]));
     const statuses = ['open', 'in_progress', 'done'];
     let seed = 42;

@@ -1,29 +1,19 @@
 // `sls package` of the data stack and of every service (no AWS credentials needed), then
 // assertions on the CloudFormation they would deploy.
-import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { idempotencyEntity, keyPattern, TABLE_INDEXES } from '@app/data';
+import { childPartition, idempotencyEntity, keyPattern, projectEntity, TABLE_INDEXES } from '@app/data';
 import { ROUTES, type RouteDefinition } from '@app/schema';
-import { HOOK_TIMEOUT_MS, ROOT_DIR } from './support/stack.js';
+import { slsPackage as packageTo, type CloudFormationTemplate as Template } from '@app/testing';
+import { HOOK_TIMEOUT_MS } from './support/stack.js';
 
-type Template = { Resources: Record<string, { Type: string; Properties: any }>; Outputs: Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-const run = promisify(execFile);
 let workDir: string;
 
-async function slsPackage(serviceDir: string, stage: string, env: Record<string, string> = {}): Promise<Template> {
-  const out = join(workDir, `${serviceDir.replaceAll('/', '_') || 'root'}-${stage}-${Object.keys(env).length}`);
-  await run(join(ROOT_DIR, 'node_modules/.bin/sls'), ['package', '--stage', stage, '--package', out], {
-    cwd: join(ROOT_DIR, serviceDir),
-    // No credentials at all: packaging must not call AWS.
-    env: { PATH: process.env.PATH, HOME: workDir, SLS_TELEMETRY_DISABLED: '1', AWS_REGION: 'eu-west-1', ...env },
-    timeout: 180_000,
-  });
-  return JSON.parse(await readFile(join(out, 'cloudformation-template-update-stack.json'), 'utf8'));
+function slsPackage(serviceDir: string, stage: string, env: Record<string, string> = {}): Promise<Template> {
+  const outDir = join(workDir, `${serviceDir.replaceAll('/', '_') || 'root'}-${stage}-${Object.keys(env).length}`);
+  return packageTo({ serviceDir, stage, outDir, env });
 }
 
 const ofType = (template: Template, type: string) => Object.entries(template.Resources).filter(([, r]) => r.Type === type);
@@ -306,5 +296,60 @@ describe('api service (services/api/serverless.yml)', () => {
     for (const [, fn] of ofType(template, 'AWS::Lambda::Function')) {
       expect(fn.Properties.Environment.Variables.TABLE_NAME).toEqual({ 'Fn::ImportValue': 'rest-api-data-dev-TableName' });
     }
+  });
+});
+
+describe('stream consumer service (services/stream-consumer/serverless.yml)', () => {
+  let template: Template;
+  beforeAll(async () => {
+    template = await slsPackage('services/stream-consumer', 'dev');
+  }, HOOK_TIMEOUT_MS);
+
+  const tableArn = { 'Fn::ImportValue': 'rest-api-data-dev-TableArn' };
+  const queueArn = { 'Fn::GetAtt': ['DeadLetterQueue', 'Arn'] };
+  function roleStatements(name: string): { Action: string[]; Resource: unknown; Condition?: unknown }[] {
+    const roleId = template.Resources[`${name}LambdaFunction`]!.Properties.Role['Fn::GetAtt'][0] as string;
+    return template.Resources[roleId]!.Properties.Policies.flatMap(
+      (p: { PolicyDocument: { Statement: unknown[] } }) => p.PolicyDocument.Statement,
+    ).filter((s: { Action: string[] }) => !s.Action.every((a) => a.startsWith('logs:')));
+  }
+
+  it('gives the stream function its on-failure destination, the queue it may send to', () => {
+    const fn = template.Resources.TableChangesLambdaFunction!;
+    expect(fn.Properties.Environment.Variables.ON_FAILURE_DESTINATION).toEqual({ Ref: 'DeadLetterQueue' });
+    expect(roleStatements('TableChanges')).toContainEqual(expect.objectContaining({ Action: ['sqs:SendMessage'], Resource: queueArn }));
+    const [, mapping] = ofType(template, 'AWS::Lambda::EventSourceMapping')[0]!;
+    expect(mapping.Properties).toMatchObject({
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+      DestinationConfig: { OnFailure: { Destination: queueArn } },
+    });
+  });
+
+  it('lets the recount function read the table, write counts, and put only entries in projects’ partitions', () => {
+    expect(roleStatements('Recount')).toEqual([
+      expect.objectContaining({ Action: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: tableArn }),
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem'],
+        Resource: tableArn,
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [keyPattern(childPartition(projectEntity))] } },
+      },
+    ]);
+    expect(template.Resources.RecountLambdaFunction!.Properties.Timeout).toBe(900);
+  });
+
+  it('emits metrics in a namespace of its own stage, which the drift alarm watches and reports to the alarm topic', () => {
+    expect(template.Resources.RecountLambdaFunction!.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe(
+      'rest-api-stream-consumer-dev',
+    );
+    expect(template.Resources.TaskCountDriftAlarm!.Properties).toMatchObject({
+      Namespace: 'rest-api-stream-consumer-dev',
+      MetricName: 'TaskCountDrift',
+      Dimensions: [{ Name: 'service', Value: 'stream-consumer' }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+      AlarmActions: [{ Ref: 'AlarmTopic' }],
+    });
   });
 });

@@ -8,16 +8,13 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { childPartitionKey, projectEntity } from '@app/data';
-import { LOCAL_CREDENTIALS } from '@app/data/local-endpoint';
-import { readTableDefinitions } from '@app/local-dynamodb';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually, httpCaller, type Call } from '@app/testing';
 import { otherRepositoryOrigins } from './support/contract.js';
 import { expectProblem } from './support/problems.js';
 import { copyRepository, type RepositoryCopy } from './support/repository-copy.js';
-import { HOOK_TIMEOUT_MS, ROOT_DIR, startStack, type Stack } from './support/stack.js';
+import { HOOK_TIMEOUT_MS, LOCAL_TABLE, ROOT_DIR, startStack, tableClient, type Stack } from './support/stack.js';
 
 const ARGS = [
   'labels',
@@ -152,7 +149,6 @@ describe('npm run new:resource labels --parent projects, in a copy of the reposi
     let call: Call;
     let stranger: Call;
     let documents: DynamoDBDocumentClient;
-    let tableName: string;
     beforeAll(async () => {
       stack = await startStack({ rootDir: copy.dir });
       // Its responses follow the copy's OpenAPI document (the generated end-to-end test checks
@@ -160,10 +156,7 @@ describe('npm run new:resource labels --parent projects, in a copy of the reposi
       otherRepositoryOrigins.add(new URL(stack.baseUrl).origin);
       call = httpCaller(stack.baseUrl, await stack.token('owner', { tenant: 'generated' }));
       stranger = httpCaller(stack.baseUrl, await stack.token('stranger', { tenant: 'generated-other' }));
-      tableName = (await readTableDefinitions(join(copy.dir, 'serverless.yml'), { stage: 'local' }))[0]!.tableName;
-      documents = DynamoDBDocumentClient.from(
-        new DynamoDBClient({ endpoint: stack.dbEndpoint, region: 'us-east-1', credentials: { ...LOCAL_CREDENTIALS } }),
-      );
+      documents = tableClient(stack);
     }, HOOK_TIMEOUT_MS);
     afterAll(async () => {
       documents?.destroy();
@@ -303,7 +296,7 @@ describe('npm run new:resource labels --parent projects, in a copy of the reposi
         (
           await documents.send(
             new QueryCommand({
-              TableName: tableName,
+              TableName: LOCAL_TABLE,
               KeyConditionExpression: 'pk = :pk',
               ExpressionAttributeValues: { ':pk': childPartitionKey(projectEntity, { tenantId: 'tenant:generated', id: projectId }) },
               ConsistentRead: true,

@@ -4,7 +4,8 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { freePort, httpCaller } from '@app/testing';
+import { createClient } from '@app/client';
+import { freePort } from '@app/testing';
 import { runRootScript, startStack } from './support/stack.js';
 
 let dataDir: string;
@@ -18,17 +19,14 @@ describe('npm start', () => {
     const first = await startStack({ dataDir, authDir: join(dataDir, 'auth') });
     expect(first.output()).toContain(`data in ${join(dataDir, 'dynamodb')}`);
     const token = await first.token('restarter');
-    const created = await httpCaller(first.baseUrl, token)('POST', '/projects', { body: { name: 'Survives restarts' } });
-    expect(created.status).toBe(201);
-    const { id } = created.body as { id: string };
+    const { id } = await createClient({ baseUrl: first.baseUrl, token }).createProject({ body: { name: 'Survives restarts' } });
     expect(first.output()).toMatch(/\[start\] DynamoDB \(embedded\) on http:\/\/127\.0\.0\.1:\d+, data in /);
     expect(await first.stop()).toBe(0);
 
     const second = await startStack({ dataDir, authDir: join(dataDir, 'auth') });
     try {
-      const reread = await httpCaller(second.baseUrl, token)('GET', `/projects/${id}`);
-      expect(reread.status).toBe(200);
-      expect(reread.body).toMatchObject({ id, name: 'Survives restarts' });
+      const reread = await createClient({ baseUrl: second.baseUrl, token }).getProject({ path: { projectId: id } });
+      expect(reread).toMatchObject({ id, name: 'Survives restarts' });
     } finally {
       expect(await second.stop()).toBe(0);
     }

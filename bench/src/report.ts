@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { BundleFigure, Layout } from './bundle.ts';
 import type { CapacityFigure } from './capacity.ts';
+import type { ClientSizeFigure } from './client-size.ts';
 import type { ColdFigure } from './cold-start.ts';
 import type { DataFigure } from './data-layer.ts';
 import type { E2EFigure } from './e2e.ts';
@@ -46,6 +47,7 @@ export interface Results {
   dataLayer?: DataFigure[];
   streamLag?: { figures: LagFigure[] };
   capacity?: { itemsAtSize: Record<string, number>; figures: CapacityFigure[] };
+  clientSize?: { figures: ClientSizeFigure[] };
 }
 
 export function renderResults(r: Results): string {
@@ -231,6 +233,12 @@ export function renderResults(r: Results): string {
         f.same ? 'same' : '**differs**',
       ]);
     out.push('', '### 7. Capacity per request', '', markdownTable(rows));
+  }
+
+  if (r.clientSize) {
+    const rows: Cell[][] = [['bundle (esbuild, ESM, minified)', 'raw', 'gzip']];
+    for (const f of r.clientSize.figures) rows.push([f.name, kb(f.bytes), kb(f.gzipBytes)]);
+    out.push('', '### 8. Client size', '', markdownTable(rows));
   }
   return out.join('\n');
 }

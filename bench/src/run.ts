@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BUNDLE_TARGET_BYTES, buildBundles, LAYOUTS, publicFigure, type BundleSet, type Layout } from './bundle.ts';
+import { measureClientSize } from './client-size.ts';
 import type { CapacityFigure } from './capacity.ts';
 import { COLD_START_TARGET_RATIO, measureColdStart, type ColdFigure } from './cold-start.ts';
 import { measureDataLayer, type DataFigure } from './data-layer.ts';
@@ -27,7 +28,7 @@ import { handlerEntry, printService } from './support/service.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const SECTIONS = ['bundle', 'cold', 'overhead', 'e2e', 'data', 'lag', 'capacity'] as const;
+const SECTIONS = ['bundle', 'cold', 'overhead', 'e2e', 'data', 'lag', 'capacity', 'client'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const args = process.argv.slice(2);
@@ -429,6 +430,15 @@ async function main() {
             .join(', '),
       met: figures.every((f) => f.same),
     });
+  }
+
+  // 8. Client size
+  if (enabled('client')) {
+    const figures = await measureClientSize();
+    results.clientSize = { figures };
+    const rows: (string | number)[][] = [['bundle (esbuild, ESM, minified)', 'raw', 'gzip']];
+    for (const f of figures) rows.push([f.name, kb(f.bytes), kb(f.gzipBytes)]);
+    console.log(`\n8. Client size (KB = 1000 bytes)\n${formatTable(rows)}\n`);
   }
 
   // 4. End to end (last: it runs the whole stack)

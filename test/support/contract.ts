@@ -31,10 +31,12 @@ function validate(schemaPointer: string, value: unknown): string[] {
   return check(value) ? [] : (check.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`);
 }
 
+// By schema, not by header name: one header (Cache-Control) has a schema per kind of response.
 const headerValidators = new Map<string, ReturnType<typeof ajv.compile>>();
-const headerValidator = (name: string, schema: Json) => {
-  if (!headerValidators.has(name)) headerValidators.set(name, ajv.compile(schema));
-  return headerValidators.get(name)!;
+const headerValidator = (schema: Json) => {
+  const key = JSON.stringify(schema);
+  if (!headerValidators.has(key)) headerValidators.set(key, ajv.compile(schema));
+  return headerValidators.get(key)!;
 };
 
 /**
@@ -77,12 +79,14 @@ export function contractViolations(response: ObservedResponse): string[] {
       if (header.required) problems.push(`missing header ${name}`);
       continue;
     }
-    const check = headerValidator(name, header.schema as Json);
+    const check = headerValidator(header.schema as Json);
     if (!check(value)) problems.push(`header ${name}: ${JSON.stringify(value)} ${check.errors?.[0]?.message}`);
   }
   const content = documented.content as Json | undefined;
   if (!content) {
     if (body !== '' && method !== 'HEAD') problems.push('a body where the document declares none');
+    // A 204 or 304 has no content, so nothing to type (RFC 9110 8.3, 15.4.5).
+    if (mediaType) problems.push(`content-type ${mediaType} where the document declares no content`);
   } else if (!(mediaType in content)) {
     problems.push(`content-type ${mediaType || '(none)'} is not one of ${Object.keys(content).join(', ')}`);
   } else if (/json$/.test(mediaType)) {

@@ -7,9 +7,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect } from '@jest/globals';
 import { loadLocalIssuer } from '@app/local-auth';
+import { createDynamoDBClient } from '@app/local-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { eventually, freePort } from '@app/testing';
 
 export const ROOT_DIR = fileURLToPath(new URL('../..', import.meta.url));
+
+/** The table npm start creates (the root serverless.yml, stage local). */
+export const LOCAL_TABLE = 'rest-api-data-local';
+
+/** A document client of a stack's database, for tests that write to the table around the API. */
+export const tableClient = (stack: Pick<Stack, 'dbEndpoint'>): DynamoDBDocumentClient =>
+  DynamoDBDocumentClient.from(createDynamoDBClient(stack.dbEndpoint), { marshallOptions: { removeUndefinedValues: true } });
 
 /**
  * How long a hook that boots or stops a stack (or packages a service) may take. jest has one

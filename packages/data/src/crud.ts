@@ -30,15 +30,18 @@ import {
   updateVersioned,
   type Page,
   type TableContext,
+  type VersionCondition,
 } from './table.js';
 
 /** Where a new item, or a list, is: its tenant and (for a child) its parent's id. */
 export type CollectionLocator = Omit<ItemLocator, 'id'>;
 
-export interface WriteOptions {
-  /** Optimistic concurrency: write only if the item is still at this version (If-Match). */
-  expectedVersion?: number;
-}
+/**
+ * Optimistic concurrency, checked by the write itself (one conditional request, so no other
+ * writer can slip in between a check and the write): the versions it requires (If-Match) or
+ * excludes (If-None-Match).
+ */
+export type WriteOptions = VersionCondition;
 
 export interface PageRequest {
   limit: number;
@@ -163,7 +166,7 @@ export async function updateResource<T>(
     patch,
     mutable: mutableAttributes(entity),
     derived: indexKeysAfterPatch(entity, at, patch),
-    expectedVersion: options.expectedVersion,
+    ...options,
   });
   return toResource<T>(entity, item);
 }
@@ -175,5 +178,5 @@ export async function deleteResource(
   options: WriteOptions = {},
 ): Promise<void> {
   await assertParentExists(ctx, entity, at);
-  await deleteVersioned(ctx, { ...itemRef(entity, at), expectedVersion: options.expectedVersion });
+  await deleteVersioned(ctx, { ...itemRef(entity, at), ...options });
 }

@@ -108,7 +108,7 @@ export function indexKeysAfterPatch(entity: EntityDeclaration, at: ItemLocator, 
  * The stored item of a representation: its keys and index keys, and the bookkeeping
  * attributes (`entity`, `tenantId`) beside the representation's own.
  */
-export function toItem(entity: EntityDeclaration, tenantId: string, resource: Record<string, unknown>): Item {
+export function toItem(entity: EntityDeclaration, tenantId: string, resource: Record<string, unknown>): Item & { pk: string; sk: string } {
   const parentId = entity.parent ? (resource[idAttribute(entity.parent)] as string) : undefined;
   const values = { ...resource, ...keyValuesOf(entity, { tenantId, parentId, id: resource.id as string }) };
   return { ...keyOf(entity, values), ...indexKeysOf(entity, values), entity: entity.name, tenantId, ...resource };

@@ -8,7 +8,7 @@ import { ActivityRepository } from './repositories/activity.js';
 import { ProjectRepository } from './repositories/projects.js';
 import { TaskRepository } from './repositories/tasks.js';
 // new:resource: repository imports
-import type { TableContext } from './table.js';
+import { systemClock, type TableContext } from './table.js';
 
 export {
   clientOptionsFromEnv,
@@ -41,7 +41,9 @@ export { integerFromEnv, requiredFromEnv, type Environment } from './env.js';
 export { ConfigurationError, ConflictError, DataError, InvalidCursorError, NotFoundError, PreconditionFailedError } from './errors.js';
 export type { IdempotencyRecordsLocation } from './idempotency-records.js';
 export { composeKey, keyPattern, keyPrefix, TABLE_INDEXES, TABLE_KEY, TABLE_TTL_ATTRIBUTE, type KeyTemplate } from './keys.js';
-export { ProjectionWriter, type ActivityChange, type ApplyResult, type CountsDelta } from './projections.js';
+export { ProjectionWriter, type ActivityChange, type ApplyResult, type CountedChange } from './projections.js';
+export { recount, type ProjectDrift, type RecountOptions, type RecountReport, type UnreadableTask } from './recount.js';
+export { countsDelta, countsOf, readTask, type CountsDelta, type TaskCounts, type TaskReading } from './task-counts.js';
 export { ActivityRepository } from './repositories/activity.js';
 export { ProjectRepository } from './repositories/projects.js';
 export { TaskRepository } from './repositories/tasks.js';
@@ -70,8 +72,6 @@ export interface RepositoryConfig {
   /** Stamped on every item written (`lastRequestId`); per request, see `Repositories.forRequest`. */
   requestId?: string;
 }
-
-const systemClock = () => new Date();
 
 /** Repositories wired from explicit config, falling back to the Lambda environment. */
 export function createRepositories(config: RepositoryConfig = {}): Repositories {

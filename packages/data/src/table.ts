@@ -34,6 +34,12 @@ export interface TableContext {
 
 export type { Item };
 
+/** The clock of writes, unless a caller gives another (tests pin it). */
+export const systemClock = (): Date => new Date();
+
+/** What the stream consumer's writers need of a TableContext: the clock is the system's unless given. */
+export type WriterContext = Pick<TableContext, 'client' | 'tableName'> & Partial<Pick<TableContext, 'now'>>;
+
 /** The time of a write, as stored (`createdAt`, `updatedAt`). */
 export const timestamp = (ctx: Pick<TableContext, 'now'>): string => ctx.now().toISOString();
 
@@ -206,10 +212,24 @@ export function existsCheck(ctx: TableContext, key: { pk: string; sk: string }) 
   return { TableName: ctx.tableName, Key: key, ConditionExpression: `attribute_exists(${expr.name(TABLE_KEY.pk)})`, ...expr.attributes };
 }
 
-/** The condition every versioned write carries: the item exists, and is at the expected version if one is given. */
-function versionCondition(expr: ExpressionBuilder, expectedVersion: number | undefined): string {
-  const conditions = [`attribute_exists(${expr.name(TABLE_KEY.pk)})`];
-  if (expectedVersion !== undefined) conditions.push(`${expr.name('version')} = ${expr.value(expectedVersion)}`);
+/** Versions a conditional write requires (If-Match) or excludes (If-None-Match). */
+export interface VersionCondition {
+  /** The item must be at one of these; an empty list can never hold. */
+  versionIn?: readonly number[];
+  /** The item must be at none of these. */
+  versionNotIn?: readonly number[];
+}
+
+/** The condition every versioned write carries: the item exists, at a version the caller allows. */
+function versionCondition(expr: ExpressionBuilder, { versionIn, versionNotIn }: VersionCondition): string {
+  const exists = `attribute_exists(${expr.name(TABLE_KEY.pk)})`;
+  const conditions = [exists];
+  const list = (versions: readonly number[]) => versions.map((version) => expr.value(version)).join(', ');
+  // DynamoDB has no literal false and refuses an empty IN list: an item that both exists and
+  // does not is a condition that never holds, and a failed condition still tells 404 from 412.
+  if (versionIn?.length === 0) conditions.push(`attribute_not_exists(${expr.name(TABLE_KEY.pk)})`);
+  else if (versionIn) conditions.push(`${expr.name('version')} IN (${list(versionIn)})`);
+  if (versionNotIn?.length) conditions.push(`NOT (${expr.name('version')} IN (${list(versionNotIn)}))`);
   return conditions.join(' AND ');
 }
 
@@ -225,14 +245,14 @@ async function conditionError(ctx: TableContext, ref: ItemRef, error: { Item?: u
  */
 export async function updateVersioned(
   ctx: TableContext,
-  ref: ItemRef & { patch: Record<string, unknown>; mutable: readonly string[]; derived?: Item; expectedVersion?: number },
+  ref: ItemRef & VersionCondition & { patch: Record<string, unknown>; mutable: readonly string[]; derived?: Item },
 ): Promise<Item> {
   const expr = new ExpressionBuilder();
   const { set, remove } = mergePatchClauses(expr, ref.patch, ref.mutable);
   const stamped: Item = { ...ref.derived, ...requestStamp(ctx), updatedAt: timestamp(ctx) };
   for (const attribute in stamped) set.push(`${expr.name(attribute)} = ${expr.value(stamped[attribute])}`);
   set.push(`${expr.name('version')} = ${expr.name('version')} + ${expr.value(1)}`);
-  const condition = versionCondition(expr, ref.expectedVersion);
+  const condition = versionCondition(expr, ref);
   try {
     const { Attributes } = await ctx.client.send(
       new UpdateCommand({
@@ -252,9 +272,9 @@ export async function updateVersioned(
   }
 }
 
-export async function deleteVersioned(ctx: TableContext, ref: ItemRef & { expectedVersion?: number }): Promise<void> {
+export async function deleteVersioned(ctx: TableContext, ref: ItemRef & VersionCondition): Promise<void> {
   const expr = new ExpressionBuilder();
-  const condition = versionCondition(expr, ref.expectedVersion);
+  const condition = versionCondition(expr, ref);
   try {
     await ctx.client.send(
       new DeleteCommand({

@@ -1,13 +1,15 @@
 // The stream consumer's writes (ProjectionWriter) against the embedded DynamoDB: each is safe
 // to repeat, and all of a change's effects land together or not at all.
 import { startTestDatabase, type TestDatabase } from '@app/testing';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   cleanupEntity,
   composeKey,
+  countedTaskEntity,
   createRepositories,
   ProjectionWriter,
+  projectEntity,
   taskEntity,
   type ActivityChange,
   type Repositories,
@@ -46,6 +48,11 @@ const partitionItems = async (projectId: string) =>
     )
   ).Items ?? [];
 
+const projectKeys = (projectId: string) => ({
+  pk: composeKey(projectEntity.keys.pk, { tenantId: TENANT }),
+  sk: composeKey(projectEntity.keys.sk, { projectId }),
+});
+
 const cleanupItem = async (projectId: string) =>
   (
     await database.client.send(
@@ -63,7 +70,7 @@ describe('ProjectionWriter.applyChange', () => {
     const project = await repos.projects.create(TENANT, { name: 'Counted' });
 
     // Act
-    const result = await writer.applyChange(TENANT, project.id, created('t1', 'First'), { total: 1, open: 1 });
+    const result = await writer.applyChange(TENANT, project.id, created('t1', 'First'), { taskId: 't1', status: 'open', previous: null });
 
     // Assess
     expect(result).toBe('applied');
@@ -86,10 +93,10 @@ describe('ProjectionWriter.applyChange', () => {
     // Prepare
     const project = await repos.projects.create(TENANT, { name: 'Replayed' });
     const change = created('t1');
-    await writer.applyChange(TENANT, project.id, change, { total: 1, open: 1 });
+    await writer.applyChange(TENANT, project.id, change, { taskId: 't1', status: 'open', previous: null });
 
     // Act
-    const again = await writer.applyChange(TENANT, project.id, change, { total: 1, open: 1 });
+    const again = await writer.applyChange(TENANT, project.id, change, { taskId: 't1', status: 'open', previous: null });
 
     // Assess
     expect(again).toBe('duplicate');
@@ -103,7 +110,7 @@ describe('ProjectionWriter.applyChange', () => {
     await repos.projects.delete(TENANT, project.id);
 
     // Act
-    const result = await writer.applyChange(TENANT, project.id, created('t1'), { total: 1, open: 1 });
+    const result = await writer.applyChange(TENANT, project.id, created('t1'), { taskId: 't1', status: 'open', previous: null });
 
     // Assess
     expect(result).toBe('project-missing');
@@ -142,6 +149,117 @@ describe('ProjectionWriter.applyChange', () => {
     // Assess
     const [item] = (await partitionItems(project.id)).filter((i) => i.entity === 'activity');
     expect(item!.expiresAt).toBe(Date.parse(change.occurredAt) / 1000 + ACTIVITY_TTL_SECONDS);
+  });
+});
+
+describe('ProjectionWriter.applyChange: what is counted of each task', () => {
+  const countedEntry = async (projectId: string, taskId: string) =>
+    (
+      await database.client.send(
+        new GetCommand({
+          TableName: database.tableName,
+          Key: {
+            pk: composeKey(countedTaskEntity.keys.pk, { tenantId: TENANT, projectId }),
+            sk: composeKey(countedTaskEntity.keys.sk, { taskId }),
+          },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+  const counts = async (projectId: string) => (await repos.projects.get(TENANT, projectId)).taskCounts;
+
+  it('keeps, with the counts, the status each task is counted under', async () => {
+    // Prepare
+    const project = await repos.projects.create(TENANT, { name: 'Entries' });
+
+    // Act
+    await writer.applyChange(TENANT, project.id, created('t1'), { taskId: 't1', status: 'open', previous: null });
+
+    // Assess
+    expect(await countedEntry(project.id, 't1')).toMatchObject({ entity: 'counted-task', taskId: 't1', status: 'open', revision: 1 });
+  });
+
+  it("moves a task from the status its entry holds, whatever the record's previous status says", async () => {
+    // Prepare: counted as done (a recount saw it done before its records arrived)
+    const project = await repos.projects.create(TENANT, { name: 'By entry' });
+    await writer.applyChange(TENANT, project.id, created('t1'), { taskId: 't1', status: 'done', previous: null });
+
+    // Act
+    await writer.applyChange(TENANT, project.id, created('t1'), { taskId: 't1', status: 'in_progress', previous: 'open' });
+
+    // Assess
+    expect(await counts(project.id)).toEqual({ total: 1, open: 0, in_progress: 1, done: 0 });
+  });
+
+  it('takes a task without an entry (counted before entries existed) to be counted under its previous status', async () => {
+    // Prepare: counts as an earlier version of the consumer left them, without entries
+    const project = await repos.projects.create(TENANT, { name: 'Legacy' });
+    await writer.applyChange(TENANT, project.id, created('t0'), { taskId: 't0', status: 'open', previous: null });
+    await database.client.send(
+      new PutCommand({
+        TableName: database.tableName,
+        Item: {
+          ...(await repos.projects.get(TENANT, project.id)),
+          ...projectKeys(project.id),
+          entity: 'project',
+          tenantId: TENANT,
+          taskCounts: { total: 2, open: 2, in_progress: 0, done: 0 },
+        },
+      }),
+    );
+
+    // Act
+    await writer.applyChange(TENANT, project.id, created('legacy'), { taskId: 'legacy', status: 'done', previous: 'open' });
+
+    // Assess
+    expect(await counts(project.id)).toEqual({ total: 2, open: 1, in_progress: 0, done: 1 });
+  });
+
+  it('uncounts a deleted task once and leaves a tombstone that expires', async () => {
+    // Prepare
+    const project = await repos.projects.create(TENANT, { name: 'Tombstone' });
+    await writer.applyChange(TENANT, project.id, created('t1'), { taskId: 't1', status: 'open', previous: null });
+
+    // Act: the deletion, then another record of the same deletion (as a recount would have counted it)
+    await writer.applyChange(TENANT, project.id, created('t1'), { taskId: 't1', status: null, previous: 'open' });
+    await writer.applyChange(TENANT, project.id, created('t1'), { taskId: 't1', status: null, previous: 'open' });
+
+    // Assess
+    expect(await counts(project.id)).toEqual({ total: 0, open: 0, in_progress: 0, done: 0 });
+    const tombstone = await countedEntry(project.id, 't1');
+    expect(tombstone).not.toHaveProperty('status');
+    expect(tombstone!.expiresAt).toBeGreaterThan(Date.now() / 1000 + 2 * 86_400);
+  });
+
+  it('starts again from what a recount wrote when it moved the entry between the read and the write', async () => {
+    // Prepare: a client that lets a "recount" move the entry right after the writer reads it
+    const project = await repos.projects.create(TENANT, { name: 'Raced' });
+    await writer.applyChange(TENANT, project.id, created('t1'), { taskId: 't1', status: 'open', previous: null });
+    let raced = false;
+    const client = {
+      send: async (command: Parameters<DynamoDBDocumentClient['send']>[0]) => {
+        const result = await database.client.send(command as never);
+        if (!raced && command instanceof GetCommand) {
+          raced = true;
+          const entry = (await countedEntry(project.id, 't1'))!;
+          await database.client.send(new PutCommand({ TableName: database.tableName, Item: { ...entry, status: 'done', revision: 2 } }));
+        }
+        return result;
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const racedWriter = new ProjectionWriter({ client, tableName: database.tableName }, { activityTtlSeconds: ACTIVITY_TTL_SECONDS });
+
+    // Act
+    const result = await racedWriter.applyChange(TENANT, project.id, created('t1'), {
+      taskId: 't1',
+      status: 'in_progress',
+      previous: 'open',
+    });
+
+    // Assess: moved from done (what the recount wrote; its count repair comes after), not from open
+    expect(result).toBe('applied');
+    expect(await counts(project.id)).toEqual({ total: 1, open: 1, in_progress: 1, done: -1 });
+    expect(await countedEntry(project.id, 't1')).toMatchObject({ status: 'in_progress', revision: 3 });
   });
 });
 

@@ -19,6 +19,7 @@ import {
   TABLE_TTL_ATTRIBUTE,
   taskEntity,
   type Repositories,
+  type WriteOptions,
 } from '../src/index.js';
 
 let database: TestDatabase;
@@ -67,21 +68,50 @@ describe('ProjectRepository', () => {
 
   it('writes only at the expected version and tells stale from missing', async () => {
     const created = await repos.projects.create('tenant-a', { name: 'Versioned' });
-    await repos.projects.update('tenant-a', created.id, { name: 'v2' }, { expectedVersion: 1 });
-    const stale = repos.projects.update('tenant-a', created.id, { name: 'lost' }, { expectedVersion: 1 });
+    await repos.projects.update('tenant-a', created.id, { name: 'v2' }, { versionIn: [1] });
+    const stale = repos.projects.update('tenant-a', created.id, { name: 'lost' }, { versionIn: [1] });
     await expect(stale).rejects.toBeInstanceOf(PreconditionFailedError);
     await expect(stale).rejects.toMatchObject({ currentVersion: 2 });
-    await expect(repos.projects.delete('tenant-a', created.id, { expectedVersion: 1 })).rejects.toBeInstanceOf(PreconditionFailedError);
-    await repos.projects.delete('tenant-a', created.id, { expectedVersion: 2 });
+    await expect(repos.projects.delete('tenant-a', created.id, { versionIn: [1] })).rejects.toBeInstanceOf(PreconditionFailedError);
+    await repos.projects.delete('tenant-a', created.id, { versionIn: [2] });
     await expect(repos.projects.get('tenant-a', created.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(repos.projects.delete('tenant-a', created.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(repos.projects.update('tenant-a', created.id, { name: 'x' })).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  // A project at version 2, written with each condition: does the write happen?
+  it.each<[string, WriteOptions, boolean]>([
+    ['versionIn lists the current version among others', { versionIn: [1, 2, 7] }, true],
+    ['versionIn lists only other versions', { versionIn: [1, 3] }, false],
+    ['versionIn is empty (nothing can match)', { versionIn: [] }, false],
+    ['versionNotIn lists only other versions', { versionNotIn: [1, 3] }, true],
+    ['versionNotIn lists the current version', { versionNotIn: [3, 2] }, false],
+    ['versionNotIn is empty', { versionNotIn: [] }, true],
+    ['both hold', { versionIn: [2], versionNotIn: [1] }, true],
+    ['versionIn holds but versionNotIn does not', { versionIn: [2], versionNotIn: [2] }, false],
+  ])('writes when %s: %s', async (_, options, written) => {
+    // Prepare
+    const created = await repos.projects.create('tenant-a', { name: 'Conditions' });
+    await repos.projects.update('tenant-a', created.id, { name: 'at version 2' });
+
+    // Act
+    const update = repos.projects.update('tenant-a', created.id, { name: 'conditional' }, options);
+
+    // Assess
+    if (written) await expect(update).resolves.toMatchObject({ name: 'conditional', version: 3 });
+    else await expect(update).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', currentVersion: 2 });
+  });
+
+  it('tells a missing item (404) from a condition that cannot hold', async () => {
+    await expect(repos.projects.delete('tenant-a', '01890000-0000-7000-8000-00000000dead', { versionIn: [] })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+  });
+
   it('lets exactly one of many concurrent writers at one version win', async () => {
     const created = await repos.projects.create('tenant-a', { name: 'Contended' });
     const results = await Promise.allSettled(
-      Array.from({ length: 12 }, (_, i) => repos.projects.update('tenant-a', created.id, { name: `writer ${i}` }, { expectedVersion: 1 })),
+      Array.from({ length: 12 }, (_, i) => repos.projects.update('tenant-a', created.id, { name: `writer ${i}` }, { versionIn: [1] })),
     );
     const winners = results.filter((r) => r.status === 'fulfilled');
     expect(winners).toHaveLength(1);
@@ -183,15 +213,15 @@ describe('TaskRepository', () => {
       project.id,
       task.id,
       { description: null, dueDate: null, title: 'T' },
-      { expectedVersion: 1 },
+      { versionIn: [1] },
     );
     expect(updated).toMatchObject({ title: 'T', version: 2 });
     expect(updated).not.toHaveProperty('description');
     expect(updated).not.toHaveProperty('dueDate');
-    await expect(repos.tasks.update('tenant-a', project.id, task.id, { title: 'x' }, { expectedVersion: 1 })).rejects.toBeInstanceOf(
+    await expect(repos.tasks.update('tenant-a', project.id, task.id, { title: 'x' }, { versionIn: [1] })).rejects.toBeInstanceOf(
       PreconditionFailedError,
     );
-    await repos.tasks.delete('tenant-a', project.id, task.id, { expectedVersion: 2 });
+    await repos.tasks.delete('tenant-a', project.id, task.id, { versionIn: [2] });
     await expect(repos.tasks.get('tenant-a', project.id, task.id)).rejects.toMatchObject({ entity: 'task' });
   });
 

@@ -29,6 +29,9 @@ beforeAll(async () => {
         contentType: req.headers['content-type'],
         body,
       });
+      // As sls offline does: a content type on every response, bodiless ones (/status/204, /status/304) included.
+      const bodiless = /^\/status\/(\d+)$/.exec(req.url ?? '');
+      if (bodiless) return res.writeHead(Number(bodiless[1]), { 'content-type': 'application/json', etag: '"1"' }).end();
       res.writeHead(201, { 'content-type': 'application/json', etag: '"1"' });
       res.end(JSON.stringify({ ok: true }));
     });
@@ -50,6 +53,16 @@ afterAll(async () => {
 });
 
 describe('auth gateway', () => {
+  it.each([204, 304])('passes a %i on without the content type sls offline gives it, its other headers kept', async (status) => {
+    const token = await issuer.sign({ subject: 'alice' });
+
+    const response = await fetch(`${gateway.url}/status/${status}`, { headers: { authorization: `Bearer ${token}` } });
+
+    expect(response.status).toBe(status);
+    expect(response.headers.get('content-type')).toBeNull();
+    expect(response.headers.get('etag')).toBe('"1"');
+  });
+
   it('forwards a verified request unchanged, body and headers included', async () => {
     const token = await issuer.sign({ subject: 'alice' });
     const response = await fetch(`${gateway.url}/projects?limit=2`, {

@@ -85,6 +85,10 @@ export async function startAuthGateway(options: AuthGatewayOptions): Promise<Aut
       { host: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent },
       (reply) => {
         const replyHeaders = Object.fromEntries(Object.entries(reply.headers).filter(([name]) => !HOP_BY_HOP.has(name)));
+        // sls offline gives every function response without a content type `application/json`;
+        // a 204 or 304 has no content to type (RFC 9110 15.4.5), and strict clients (an OpenAPI
+        // proxy, say) then look for a JSON body that is not there.
+        if (reply.statusCode === 204 || reply.statusCode === 304) delete replyHeaders['content-type'];
         res.writeHead(reply.statusCode ?? 502, replyHeaders);
         reply.pipe(res);
       },

@@ -18,10 +18,10 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
-import { CreateTableCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import type { StreamViewType } from '@aws-sdk/client-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { CreateTableCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient, StreamViewType } from '@aws-sdk/client-dynamodb';
 import { startLocalDynamoDB } from '../src/server.js';
+import { benchClient, inFlight, percentile, relative } from './support.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -57,15 +57,7 @@ async function embedded(): Promise<Endpoint> {
   return { endpoint: db.endpoint, stop: () => db.stop() };
 }
 
-function dynamoDBClient(endpoint: string): DynamoDBClient {
-  return new DynamoDBClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    maxAttempts: 1,
-    requestHandler: new NodeHttpHandler({ httpAgent: { keepAlive: true, maxSockets: CONCURRENCY } }),
-  });
-}
+const dynamoDBClient = (endpoint: string): DynamoDBClient => benchClient(endpoint, CONCURRENCY);
 
 async function createTable(dynamodb: DynamoDBClient, stream: StreamViewType | undefined): Promise<string | undefined> {
   const { TableDescription } = await dynamodb.send(
@@ -110,20 +102,10 @@ interface Totals {
 
 /** Runs writes `from` to `from + count` with CONCURRENCY in flight, adding to `totals`. */
 async function run(dynamodb: DynamoDBClient, from: number, count: number, totals: Totals): Promise<void> {
-  let next = from;
   const started = performance.now();
   const cpu = process.cpuUsage();
   const loop = performance.eventLoopUtilization();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < from + count) {
-        const index = next++;
-        const at = performance.now();
-        await write(dynamodb, index);
-        totals.latencies.push(performance.now() - at);
-      }
-    }),
-  );
+  totals.latencies.push(...(await inFlight(CONCURRENCY, from, count, (index) => write(dynamodb, index))));
   const used = process.cpuUsage(cpu);
   totals.seconds += (performance.now() - started) / 1000;
   totals.cpuMicros += used.user + used.system;
@@ -194,9 +176,6 @@ interface Row {
   recordsRead?: number;
   written?: number;
 }
-
-const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-const relative = (value: number, reference: number): number => Number(((value / reference - 1) * 100).toFixed(1));
 
 async function main(): Promise<void> {
   const running: Running[] = [];

@@ -4,9 +4,10 @@ import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ListTablesCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { eventually, freePort } from '@app/testing';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { throughputLimitsFromEnv } from './cli.js';
 import { createDynamoDBClient } from './ensure-tables.js';
 
 const rootDir = fileURLToPath(new URL('../../../', import.meta.url));
@@ -95,5 +96,80 @@ describe('npm run db (scripts/db.ts)', () => {
     // Assess
     expect(code).toBe(1);
     expect(run.stderr().trim()).toBe('[db] DB_PORT must be an integer from 1 to 65535, got "80a"');
+  });
+});
+
+describe('DB_THROUGHPUT_LIMITS', () => {
+  it.each([
+    ['unset', undefined, undefined],
+    ['off', 'off', undefined],
+    ["on: DynamoDB's ceilings", 'on', {}],
+    [
+      'budgets',
+      ' write=100, read=300,burst=2 ',
+      { partitionWriteUnitsPerSecond: 100, partitionReadUnitsPerSecond: 300, partitionBurstSeconds: 2 },
+    ],
+  ])('reads %s', (_name, value, expected) => {
+    // Act
+    const limits = throughputLimitsFromEnv(value === undefined ? {} : { DB_THROUGHPUT_LIMITS: value });
+
+    // Assess
+    expect(limits).toEqual(expected);
+  });
+
+  it.each(['yes', 'write=0', 'write=-1', 'write=fast', 'writes=10', 'constructor=1', 'write=1=2'])(
+    'refuses "%s", naming the variable',
+    (value) => {
+      // Act
+      const read = () => throughputLimitsFromEnv({ DB_THROUGHPUT_LIMITS: value });
+
+      // Assess
+      expect(read).toThrow(
+        `DB_THROUGHPUT_LIMITS must be on, off, or budgets such as write=100,read=300 (read, write, burst), got "${value}"`,
+      );
+    },
+  );
+
+  it('turns the limits on in npm run db: a hot partition key is throttled with ThrottlingException', async () => {
+    // Prepare
+    const port = await freePort();
+    const run = runDb({ DB_PORT: String(port), DB_IN_MEMORY: '1', DB_THROUGHPUT_LIMITS: 'on' });
+    // No retries: the SDK would retry throttled writes until they pass.
+    const client = new DynamoDBClient({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
+    cleanups.push(() => client.destroy());
+    await eventually(() => client.send(new ListTablesCommand({})), { timeoutMs: 20_000, description: `npm run db answering on ${port}` });
+
+    // Act: 20 writes of 100 KB to one partition key at once, 2,000 WCU where one second holds 1,000
+    const body = { S: 'x'.repeat(100 * 1024) };
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, index) =>
+        client.send(new PutItemCommand({ TableName: 'rest-api-data-local', Item: { pk: { S: 'hot' }, sk: { S: String(index) }, body } })),
+      ),
+    );
+    run.child.kill('SIGINT');
+    await run.exit;
+
+    // Assess
+    const names = results.flatMap((result) => (result.status === 'rejected' ? [(result.reason as Error).name] : []));
+    expect(names.length).toBeGreaterThan(0);
+    expect(new Set(names)).toEqual(new Set(['ThrottlingException']));
+    expect(run.stdout()).toContain('[db] throughput limits on: 3000 RCU/s and 1000 WCU/s per partition key (DB_THROUGHPUT_LIMITS)');
+  });
+
+  it('exits 1 with one clear line when DB_THROUGHPUT_LIMITS is not understood', async () => {
+    // Act
+    const run = runDb({ DB_PORT: '8000', DB_IN_MEMORY: '1', DB_THROUGHPUT_LIMITS: 'fast' });
+    const code = await run.exit;
+
+    // Assess
+    expect(code).toBe(1);
+    expect(run.stderr().trim()).toBe(
+      '[db] DB_THROUGHPUT_LIMITS must be on, off, or budgets such as write=100,read=300 (read, write, burst), got "fast"',
+    );
   });
 });

@@ -6,6 +6,8 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalDynamoDBDataDirInUseError, LocalDynamoDBPortInUseError, startLocalDynamoDB } from './server.js';
 import { readTableDefinitions } from './table-definition.js';
+import { DEFAULT_THROUGHPUT_LIMITS } from './throughput/limits.js';
+import type { ThroughputLimitsOptions } from './throughput/limits.js';
 
 export interface DbCliOptions {
   /** Folder holding serverless.yml; data is kept in <stateDir>/dynamodb. */
@@ -21,6 +23,8 @@ export interface DbCliOptions {
   stage?: string;
   /** Named in the port-in-use message; default `DB_PORT`. */
   portEnvName?: string;
+  /** DynamoDB's throughput ceilings (`false`: none); read from DB_THROUGHPUT_LIMITS when undefined. */
+  throughputLimits?: ThroughputLimitsOptions | false;
 }
 
 const out = (line: string): void => console.log(`[db] ${line}`);
@@ -32,6 +36,41 @@ const fail = (line: string): number => {
 /** `DB_IN_MEMORY=1` (or `true`) or `--in-memory`. */
 export function inMemoryRequested(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): boolean {
   return argv.includes('--in-memory') || env.DB_IN_MEMORY === '1' || env.DB_IN_MEMORY === 'true';
+}
+
+const BUDGETS: Record<string, keyof ThroughputLimitsOptions> = {
+  read: 'partitionReadUnitsPerSecond',
+  write: 'partitionWriteUnitsPerSecond',
+  burst: 'partitionBurstSeconds',
+};
+
+/**
+ * DB_THROUGHPUT_LIMITS: unset, empty or `off` for none; `on` for DynamoDB's ceilings (3,000
+ * read and 1,000 write units per second per partition key); or other budgets per partition
+ * key, such as `write=100,read=300` (units per second; `burst=` seconds kept). Anything else
+ * throws, naming the variable.
+ */
+export function throughputLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): ThroughputLimitsOptions | undefined {
+  const raw = env.DB_THROUGHPUT_LIMITS?.trim() ?? '';
+  if (raw === '' || raw === 'off') return undefined;
+  if (raw === 'on') return {};
+  const limits: ThroughputLimitsOptions = {};
+  for (const part of raw.split(',')) {
+    const [name = '', value = '', ...rest] = part.split('=').map((piece) => piece.trim());
+    const number = Number(value);
+    const budget = Object.hasOwn(BUDGETS, name) ? BUDGETS[name] : undefined;
+    if (!budget || rest.length || !/^\d+(\.\d+)?$/.test(value) || !(number > 0)) {
+      throw new Error(`DB_THROUGHPUT_LIMITS must be on, off, or budgets such as write=100,read=300 (read, write, burst), got "${raw}"`);
+    }
+    limits[budget] = number;
+  }
+  return limits;
+}
+
+/** One line for the log: the budgets a partition key gets. */
+function describeLimits(limits: ThroughputLimitsOptions): string {
+  const { partitionReadUnitsPerSecond: read, partitionWriteUnitsPerSecond: write } = { ...DEFAULT_THROUGHPUT_LIMITS, ...limits };
+  return `throughput limits on: ${read} RCU/s and ${write} WCU/s per partition key (DB_THROUGHPUT_LIMITS)`;
 }
 
 /**
@@ -52,6 +91,12 @@ function stopSignal(): { received: Promise<NodeJS.Signals>; cancel(): void } {
  */
 export async function runDbCli(options: DbCliOptions): Promise<number> {
   const dataDir = options.inMemory ? undefined : join(options.stateDir ?? join(options.rootDir, '.local'), 'dynamodb');
+  let throughputLimits: ThroughputLimitsOptions | undefined;
+  try {
+    throughputLimits = options.throughputLimits === undefined ? throughputLimitsFromEnv() : options.throughputLimits || undefined;
+  } catch (error) {
+    return fail((error as Error).message);
+  }
   // Listen from the start, so Ctrl+C while the tables are created still stops cleanly.
   const signal = stopSignal();
   let db;
@@ -64,6 +109,7 @@ export async function runDbCli(options: DbCliOptions): Promise<number> {
       tables,
       portEnvName: options.portEnvName ?? 'DB_PORT',
       warn: (message) => console.warn(`[db] warning: ${message}`),
+      ...(throughputLimits ? { throughputLimits } : {}),
     });
   } catch (error) {
     signal.cancel();
@@ -74,6 +120,7 @@ export async function runDbCli(options: DbCliOptions): Promise<number> {
     `DynamoDB (embedded) on ${db.endpoint}, ${dataDir ? `data in ${relative(process.cwd(), dataDir) || dataDir}` : 'data in memory (lost on stop)'}`,
   );
   for (const table of db.tables) out(`table ${table.tableName} ready (${table.action === 'created' ? 'created' : 'existing, items kept'})`);
+  if (throughputLimits) out(describeLimits(throughputLimits));
   out('ready: press Ctrl+C to stop');
   out(`${await signal.received}: stopping`);
   await db.stop();

@@ -127,7 +127,17 @@ const validations = require('dynalite/validations') as ValidationHelpers;
 const createDynaliteServer = require('dynalite') as (options: Record<string, unknown>) => Server;
 
 export type ActionName =
-  'putItem' | 'updateItem' | 'deleteItem' | 'getItem' | 'createTable' | 'updateTable' | 'describeTable' | 'deleteTable';
+  | 'putItem'
+  | 'updateItem'
+  | 'deleteItem'
+  | 'getItem'
+  | 'query'
+  | 'scan'
+  | 'batchGetItem'
+  | 'createTable'
+  | 'updateTable'
+  | 'describeTable'
+  | 'deleteTable';
 export type ValidationName = ActionName | 'batchWriteItem' | 'describeTimeToLive';
 
 export function dynaliteAction(name: ActionName): Action {

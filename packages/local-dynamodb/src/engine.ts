@@ -7,6 +7,8 @@ import { ItemLocks } from './locks.js';
 import { StreamStore } from './streams/store.js';
 import type { StreamMeta } from './streams/store.js';
 import { TableExtensions } from './table-extensions.js';
+import { ThroughputLimits } from './throughput/limits.js';
+import type { ThroughputLimitsOptions } from './throughput/limits.js';
 
 export interface EngineOptions {
   /** LevelDB folder; in memory when undefined. */
@@ -16,6 +18,8 @@ export interface EngineOptions {
   updateTableMs: number;
   /** Milliseconds since the epoch; `Date.now` unless a test moves time. */
   clock: () => number;
+  /** DynamoDB's throughput ceilings (throughput/limits.ts); none when undefined. */
+  throughputLimits?: ThroughputLimitsOptions;
 }
 
 export interface Engine {
@@ -30,9 +34,13 @@ export interface Engine {
   idempotency: Map<string, { hash: string; at: number; response: Record<string, unknown> }>;
   /** Tokens of transactions still running. */
   inFlightTokens: Set<string>;
+  /** Set when the throughput limits are on: every read and write is charged to them. */
+  throughput?: ThroughputLimits;
 }
 
 export async function createEngine(options: EngineOptions): Promise<Engine> {
+  // First, so that bad options fail before the store is opened.
+  const throughput = options.throughputLimits ? new ThroughputLimits(options.throughputLimits, options.clock) : undefined;
   const dynalite = createDynalite({
     ...(options.path ? { path: options.path } : {}),
     createTableMs: options.createTableMs,
@@ -63,6 +71,7 @@ export async function createEngine(options: EngineOptions): Promise<Engine> {
     clock: options.clock,
     idempotency: new Map(),
     inFlightTokens: new Set(),
+    ...(throughput ? { throughput } : {}),
   };
 }
 

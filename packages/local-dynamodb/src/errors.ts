@@ -103,3 +103,51 @@ export const trimmedDataAccess = (): ApiError =>
     __type: `${DYNAMODB}TrimmedDataAccessException`,
     message: 'The operation attempted to read past the oldest stream record in a shard',
   });
+
+/** Why a request was throttled: `<Table|Index><Read|Write><limit>` and the table's or index's ARN. */
+export interface ThrottlingReason {
+  reason: string;
+  resource: string;
+}
+
+// The messages DynamoDB gives, from the cancellation reasons of API_TransactWriteItems.html;
+// the same texts come with the exceptions of single requests.
+const ON_DEMAND_TABLE =
+  'Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly. If exceptions persist, check if you have a hot key: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/bp-partition-key-design.html';
+const ON_DEMAND_INDEX =
+  'Throughput exceeds the current capacity for one or more global secondary indexes. DynamoDB is automatically scaling your index so please try again shortly.';
+const PROVISIONED_TABLE =
+  'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.';
+const PROVISIONED_INDEX =
+  'The level of configured provisioned throughput for one or more global secondary indexes of the table was exceeded. Consider increasing your provisioning level for the under-provisioned global secondary indexes with the UpdateTable API.';
+
+function throttlingMessage(onDemand: boolean, reasons: readonly ThrottlingReason[]): string {
+  const onIndex = reasons.some((reason) => reason.reason.startsWith('Index'));
+  if (onDemand) return onIndex ? ON_DEMAND_INDEX : ON_DEMAND_TABLE;
+  return onIndex ? PROVISIONED_INDEX : PROVISIONED_TABLE;
+}
+
+/**
+ * A throttled request: ThrottlingException on an on-demand table, whose model spells the
+ * member `throttlingReasons` (the namespace is the one DynamoDB sends), and
+ * ProvisionedThroughputExceededException with `ThrottlingReasons` on a provisioned one.
+ */
+export function throttlingError(onDemand: boolean, reasons: readonly ThrottlingReason[]): ApiError {
+  const message = throttlingMessage(onDemand, reasons);
+  return onDemand
+    ? new ApiError({ __type: 'com.amazon.coral.availability#ThrottlingException', message, throttlingReasons: reasons })
+    : new ApiError({ __type: `${DYNAMODB}ProvisionedThroughputExceededException`, message, ThrottlingReasons: reasons });
+}
+
+/** The cancellation reason of a throttled item of a transaction. */
+export function throttledCancellation(onDemand: boolean, reasons: readonly ThrottlingReason[]): CancellationReason {
+  return { Code: onDemand ? 'ThrottlingError' : 'ProvisionedThroughputExceeded', Message: throttlingMessage(onDemand, reasons) };
+}
+
+export function isThrottlingError(error: unknown): error is ApiError {
+  return error instanceof ApiError && /#(ThrottlingException|ProvisionedThroughputExceededException)$/.test(error.body.__type);
+}
+
+/** The reasons a throttlingError() carries. */
+export const throttlingReasonsOf = (error: ApiError): ThrottlingReason[] =>
+  (error.body.throttlingReasons ?? error.body.ThrottlingReasons) as ThrottlingReason[];

@@ -5,7 +5,9 @@
 //     x-amz-crc32, x-amzn-RequestId);
 //   - everything else (GetItem, Query, Scan, BatchGetItem, ListTables, tags, health
 //     checks, CORS preflights, unknown operations) goes, untouched and unread, to
-//     dynalite's own request handler, so its behaviour and errors are exactly dynalite's.
+//     dynalite's own request handler, so its behaviour and errors are exactly dynalite's;
+//     with the throughput limits on, the four reads are charged here first
+//     (throughput/reads.ts).
 // One HTTP hop per request either way: dynalite's handler is called directly, not proxied.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -17,6 +19,7 @@ import type { Handler } from './items.js';
 import { RawJson, batchWriteItem, deleteItem, putItem, updateItem } from './items.js';
 import { describeStream, getRecords, getShardIterator, listStreams } from './streams/api.js';
 import { createTable, deleteTable, describeTable, updateTable } from './tables.js';
+import { throttledReads } from './throughput/reads.js';
 import { transactGetItems, transactWriteItems } from './transactions.js';
 import { describeTimeToLive, updateTimeToLive } from './ttl.js';
 
@@ -47,6 +50,15 @@ const routes = new Map<string, Handler>([
   ['DynamoDBStreams_20120810.DescribeStream', describeStream],
   ['DynamoDBStreams_20120810.GetShardIterator', getShardIterator],
   ['DynamoDBStreams_20120810.GetRecords', getRecords],
+]);
+
+/**
+ * With the throughput limits on, the reads that consume capacity are charged
+ * (throughput/reads.ts); without them they stay dynalite's, untouched, at no cost.
+ */
+const routesWithLimits = new Map<string, Handler>([
+  ...routes,
+  ...Object.entries(throttledReads).map(([operation, handler]): [string, Handler] => [`DynamoDB_20120810.${operation}`, handler]),
 ]);
 
 const JSON_TYPES = new Set(['application/json', 'application/x-amz-json-1.0']);
@@ -139,8 +151,9 @@ async function handle(
 /** The public server: our operations here, the rest to dynalite's handler. */
 export function createFront(engine: Engine, onError: (error: unknown) => void): Server {
   const dynalite = engine.dynalite.server;
+  const handlers = engine.throughput ? routesWithLimits : routes;
   return createServer((req, res) => {
-    const handler = routes.get(String(req.headers['x-amz-target'] ?? ''));
+    const handler = handlers.get(String(req.headers['x-amz-target'] ?? ''));
     // Anything that is not a JSON POST is answered by dynalite as it answers it (health
     // check, CORS preflight, 404 for other content types).
     if (!handler || req.method !== 'POST' || !JSON_TYPES.has(contentType(req))) {

@@ -3,8 +3,10 @@
 import { db, dynaliteValidation, getTable, validateRequest } from './dynalite.js';
 import type { Item } from './dynalite.js';
 import type { Engine } from './engine.js';
-import { isApiError, validationError } from './errors.js';
+import { isApiError, isThrottlingError, throttlingError, throttlingReasonsOf, validationError } from './errors.js';
 import { wantsItemOnConditionFailure, withReturnValuesOnConditionCheckFailure } from './return-values.js';
+import { chargesOf, reportCapacity } from './throughput/capacity.js';
+import type { Charge, ReportedCapacity } from './throughput/capacity.js';
 import { writeItem } from './writes.js';
 import type { Target, WriteAction } from './writes.js';
 
@@ -37,12 +39,14 @@ interface WriteRequest {
 /**
  * Validates every request (tables, keys, duplicates) before writing any, as DynamoDB
  * does, then writes them concurrently; each is its own change with its own record.
- * Nothing is ever left unprocessed locally.
+ * With the throughput limits on, the writes they throttle come back in UnprocessedItems,
+ * and the request fails with the throttling exception only when all of them were.
  */
 export const batchWriteItem: Handler = async (engine, request) => {
   const data = validateRequest(request, batchWriteSpec, engine.store);
   const requestItems = data.RequestItems as Record<string, WriteRequest[]>;
-  const writes: { action: WriteAction; data: Record<string, unknown>; target: Target }[] = [];
+  const writes: { action: WriteAction; data: Record<string, unknown>; target: Target; request: WriteRequest }[] = [];
+  const wantsCapacity = data.ReturnConsumedCapacity === 'TOTAL' || data.ReturnConsumedCapacity === 'INDEXES';
   try {
     for (const [tableName, requests] of Object.entries(requestItems)) {
       const table = await getTable(engine.store, tableName, true);
@@ -55,14 +59,12 @@ export const batchWriteItem: Handler = async (engine, request) => {
         const itemKey = db.createKey(keyOrItem, table);
         if (seen.has(itemKey)) throw validationError('Provided list of item keys contains duplicates');
         seen.add(itemKey);
-        const options = {
-          TableName: tableName,
-          ...(data.ReturnConsumedCapacity ? { ReturnConsumedCapacity: data.ReturnConsumedCapacity } : {}),
-        };
+        const options = { TableName: tableName, ...(wantsCapacity ? { ReturnConsumedCapacity: 'INDEXES' } : {}) };
         writes.push({
           action: isPut ? 'putItem' : 'deleteItem',
           data: { ...options, ...(isPut ? { Item: keyOrItem } : { Key: keyOrItem }) },
           target: { table, itemKey },
+          request: writeRequest,
         });
       }
     }
@@ -72,18 +74,33 @@ export const batchWriteItem: Handler = async (engine, request) => {
     if (/Missing the key|Type mismatch for key/.test(message)) throw validationError('The provided key element does not match the schema');
     throw error;
   }
-  const responses = await Promise.all(writes.map((write) => writeItem(engine, write.action, write.data, {}, write.target)));
-  const response: Record<string, unknown> = { UnprocessedItems: {} };
-  if (data.ReturnConsumedCapacity === 'TOTAL' || data.ReturnConsumedCapacity === 'INDEXES') {
-    const units = new Map<string, number>();
-    for (const { ConsumedCapacity } of responses as { ConsumedCapacity: { TableName: string; CapacityUnits: number } }[]) {
-      units.set(ConsumedCapacity.TableName, (units.get(ConsumedCapacity.TableName) ?? 0) + ConsumedCapacity.CapacityUnits);
+  const outcomes = await Promise.all(
+    writes.map((write) =>
+      writeItem(engine, write.action, write.data, {}, write.target).then(
+        (response) => ({ write, response }),
+        (error: unknown) => {
+          if (isThrottlingError(error)) return { write, throttled: error };
+          throw error;
+        },
+      ),
+    ),
+  );
+  const throttled = outcomes.flatMap((outcome) => ('throttled' in outcome ? [outcome] : []));
+  if (throttled.length && throttled.length === outcomes.length) {
+    const reasons = new Map(throttled.flatMap(({ throttled: error }) => throttlingReasonsOf(error)).map((r) => [r.reason + r.resource, r]));
+    throw throttlingError(throttled[0]!.throttled.name === 'ThrottlingException', [...reasons.values()]);
+  }
+  const unprocessed: Record<string, WriteRequest[]> = {};
+  for (const { write } of throttled) (unprocessed[write.target.table.TableName] ??= []).push(write.request);
+  const response: Record<string, unknown> = { UnprocessedItems: unprocessed };
+  if (wantsCapacity) {
+    const charges = new Map<string, Charge[]>();
+    for (const outcome of outcomes) {
+      if (!('response' in outcome)) continue;
+      const tableName = outcome.write.target.table.TableName;
+      charges.set(tableName, [...(charges.get(tableName) ?? []), ...chargesOf(outcome.response.ConsumedCapacity as ReportedCapacity)]);
     }
-    response.ConsumedCapacity = [...units].map(([TableName, CapacityUnits]) => ({
-      CapacityUnits,
-      TableName,
-      ...(data.ReturnConsumedCapacity === 'INDEXES' ? { Table: { CapacityUnits } } : {}),
-    }));
+    response.ConsumedCapacity = [...charges].map(([tableName, ofTable]) => reportCapacity(tableName, ofTable, data.ReturnConsumedCapacity));
   }
   return response;
 };

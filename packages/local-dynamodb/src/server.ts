@@ -13,6 +13,7 @@ import { ensureTablesAt } from './ensure-tables.js';
 import type { EnsureTableResult } from './ensure-tables.js';
 import { createFront } from './front.js';
 import type { TableDefinition } from './table-definition.js';
+import type { ThroughputControl, ThroughputLimitsOptions } from './throughput/limits.js';
 import { Maintenance } from './ttl.js';
 
 interface LevelStore {
@@ -52,6 +53,13 @@ export interface LocalDynamoDBOptions {
   now?: () => number;
   /** Where unexpected errors (a failed background sweep...) go; default `console.error`. */
   onError?: (error: unknown) => void;
+  /**
+   * DynamoDB's throughput ceilings: `true` for DynamoDB's own (3,000 read and 1,000 write
+   * units per second per partition key value, in the table and in each GSI; provisioned
+   * tables also their provisioned rate, with 300 seconds of burst), or other budgets.
+   * Throttled requests get DynamoDB's exception. Off by default. The budgets run on `now`.
+   */
+  throughputLimits?: boolean | ThroughputLimitsOptions;
 }
 
 export interface LocalDynamoDB {
@@ -61,6 +69,8 @@ export interface LocalDynamoDB {
   tables: EnsureTableResult[];
   /** Runs the TTL sweep and stream retention now (they also run every `ttlSweepIntervalMs`). */
   sweep(): Promise<void>;
+  /** The throughput limits' counters and reset, when `throughputLimits` is on. */
+  throughput?: ThroughputControl;
   /** Closes the server, its open connections and the data store; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -174,6 +184,7 @@ export async function startLocalDynamoDB(options: LocalDynamoDBOptions = {}): Pr
     deleteTableMs: options.deleteTableMs ?? 0,
     updateTableMs: options.updateTableMs ?? 0,
     clock: options.now ?? Date.now,
+    ...(options.throughputLimits ? { throughputLimits: options.throughputLimits === true ? {} : options.throughputLimits } : {}),
   });
   const server = createFront(engine, onError);
   try {
@@ -197,7 +208,14 @@ export async function startLocalDynamoDB(options: LocalDynamoDBOptions = {}): Pr
     })());
   try {
     const tables = options.tables?.length ? await ensureTablesAt(endpoint, options.tables, { warn: options.warn }) : [];
-    return { endpoint, port: actualPort, tables, sweep: () => maintenance.run(), stop };
+    return {
+      endpoint,
+      port: actualPort,
+      tables,
+      sweep: () => maintenance.run(),
+      ...(engine.throughput ? { throughput: engine.throughput } : {}),
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

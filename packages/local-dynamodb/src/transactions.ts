@@ -7,7 +7,10 @@
 // A write transaction takes the locks of all its items (in one sorted order: no
 // deadlocks), plans every action against the current items with dynalite's own logic
 // (writes.ts), and either cancels with one reason per action, in request order, or
-// commits every change, index entry and stream record in one atomic batch.
+// commits every change, index entry and stream record in one atomic batch. With the
+// throughput limits on, the planned transaction is charged before it commits, at twice
+// the units of each item, and cancelled with a throttling reason for each item a budget
+// refuses (throughput/limits.ts).
 import { createHash } from 'node:crypto';
 import { db, dynaliteValidation, getTable, validateRequest } from './dynalite.js';
 import type { Item, ValidationSpec } from './dynalite.js';
@@ -16,6 +19,7 @@ import {
   errorName,
   idempotentParameterMismatch,
   isApiError,
+  throttledCancellation,
   transactionCanceled,
   transactionInProgress,
   validationError,
@@ -24,6 +28,17 @@ import type { CancellationReason } from './errors.js';
 import type { Handler } from './items.js';
 import { itemLockKey } from './locks.js';
 import { RETURN_VALUES_ON_CONDITION_CHECK_FAILURE, wantsItemOnConditionFailure } from './return-values.js';
+import {
+  conditionCheckCharges,
+  failedConditionCharges,
+  hashKeyName,
+  readUnits,
+  reportCapacity,
+  writeCharges,
+} from './throughput/capacity.js';
+import type { Charge } from './throughput/capacity.js';
+import { isOnDemand } from './throughput/limits.js';
+import type { Demand } from './throughput/limits.js';
 import { commitWrites, isConditionFailure, planWrite, readItem } from './writes.js';
 import type { PlannedWrite, Target, WriteAction } from './writes.js';
 
@@ -192,15 +207,48 @@ function digest(value: unknown): string {
     .digest('hex');
 }
 
-function consumedCapacity(requested: unknown, units: Map<string, number>): Record<string, unknown> {
+/**
+ * ConsumedCapacity per table of a transaction's `demands`. Without the throughput limits
+ * the engine reports the table's units only, as it always has (the index writes are
+ * reported, and charged, when the limits are on).
+ */
+function consumedCapacity(engine: Engine, requested: unknown, demands: readonly Demand[]): Record<string, unknown> {
   if (requested !== 'TOTAL' && requested !== 'INDEXES') return {};
-  return {
-    ConsumedCapacity: [...units].map(([TableName, CapacityUnits]) => ({
-      TableName,
-      CapacityUnits,
-      ...(requested === 'INDEXES' ? { Table: { CapacityUnits } } : {}),
-    })),
-  };
+  const byTable = new Map<string, Charge[]>();
+  for (const { table, charges } of demands) {
+    const reported = engine.throughput ? charges : charges.filter((charge) => !charge.index);
+    byTable.set(table.TableName, [...(byTable.get(table.TableName) ?? []), ...reported]);
+  }
+  return { ConsumedCapacity: [...byTable].map(([tableName, charges]) => reportCapacity(tableName, charges, requested)) };
+}
+
+/**
+ * With the throughput limits on, admits the transaction's demands or cancels it: a
+ * ThrottlingError (or ProvisionedThroughputExceeded) reason for each throttled item, None
+ * for the others.
+ */
+function admitTransaction(engine: Engine, demands: readonly Demand[]): void {
+  const refused = engine.throughput?.admit(demands);
+  if (!refused) return;
+  throw transactionCanceled(
+    refused.map((reasons, index) => (reasons ? throttledCancellation(isOnDemand(demands[index]!.table), reasons) : { Code: 'None' })),
+  );
+}
+
+/** What one action of TransactWriteItems consumes (throughput/capacity.ts). */
+function operationCharges(operation: Operation, oldItem: Item | undefined, reason: CancellationReason, write?: PlannedWrite): Charge[] {
+  const { table } = operation.target;
+  const key = (operation.action === 'Put' ? operation.data.Item : operation.data.Key) as Item;
+  if (operation.action === 'ConditionCheck') return conditionCheckCharges(table, key, oldItem);
+  if (write) return writeCharges({ table, key, oldItem, newItem: write.newItem, transactional: true });
+  if (reason.Code !== 'ConditionalCheckFailed') return [];
+  return failedConditionCharges({
+    table,
+    key,
+    existing: oldItem,
+    newItem: operation.action === 'Put' ? key : undefined,
+    transactional: true,
+  });
 }
 
 export const transactWriteItems: Handler = async (engine, request) => {
@@ -232,26 +280,19 @@ export const transactWriteItems: Handler = async (engine, request) => {
       const oldItems = await Promise.all(operations.map(({ target }) => readItem(engine.store, target.table.TableName, target.itemKey)));
       const reasons: CancellationReason[] = [];
       const writes: PlannedWrite[] = [];
-      const units = new Map<string, number>();
-      let cancelled = false;
+      const demands: Demand[] = [];
       for (const [index, operation] of operations.entries()) {
         const oldItem = oldItems[index];
         const { reason, write } = await planOperation(engine, operation, oldItem);
-        if (reason.Code !== 'None') cancelled = true;
         reasons.push(reason);
         if (write) writes.push(write);
-        const capacity = db.addConsumedCapacity(
-          { ReturnConsumedCapacity: 'TOTAL' },
-          operation.action === 'ConditionCheck',
-          write?.newItem,
-          oldItem,
-        );
-        const tableName = operation.target.table.TableName;
-        units.set(tableName, (units.get(tableName) ?? 0) + 2 * ((capacity?.CapacityUnits as number | undefined) ?? 1));
+        demands.push({ table: operation.target.table, access: 'write', charges: operationCharges(operation, oldItem, reason, write) });
       }
-      if (cancelled) throw transactionCanceled(reasons);
+      // Throttling comes first: a transaction cancelled by a condition has still consumed.
+      admitTransaction(engine, demands);
+      if (reasons.some((reason) => reason.Code !== 'None')) throw transactionCanceled(reasons);
       await commitWrites(engine, writes);
-      response = consumedCapacity(data.ReturnConsumedCapacity, units);
+      response = consumedCapacity(engine, data.ReturnConsumedCapacity, demands);
     } finally {
       release();
     }
@@ -303,17 +344,16 @@ export const transactGetItems: Handler = async (engine, request) => {
   } finally {
     release();
   }
-  const units = new Map<string, number>();
-  const responses = operations.map(({ data: get, target }, index) => {
+  const demands = operations.map(({ data: get, target: { table } }, index): Demand => {
+    const partitionKey = (get.Key as Item)[hashKeyName(table.KeySchema)];
+    return { table, access: 'read', charges: [{ units: 2 * readUnits(items[index], true), partitionKey }] };
+  });
+  admitTransaction(engine, demands);
+  const responses = operations.map(({ data: get }, index) => {
     const item = items[index];
-    const capacity = db.addConsumedCapacity({ ReturnConsumedCapacity: 'TOTAL', ConsistentRead: true }, true, item);
-    units.set(
-      target.table.TableName,
-      (units.get(target.table.TableName) ?? 0) + 2 * ((capacity?.CapacityUnits as number | undefined) ?? 1),
-    );
     if (!item) return {};
     const projection = get._projection as { paths: unknown[] } | undefined;
     return { Item: projection ? db.mapPaths(projection.paths, item) : item };
   });
-  return { Responses: responses, ...consumedCapacity(data.ReturnConsumedCapacity, units) };
+  return { Responses: responses, ...consumedCapacity(engine, data.ReturnConsumedCapacity, demands) };
 };

@@ -8,7 +8,8 @@
 // maintenance, error messages) while we decide how the result reaches the store: as one
 // atomic batch holding the item, its index entries and its stream record, committed in
 // lock order (see locks.ts and commit.ts). It also lets a transaction plan all its
-// actions first and write nothing unless every one of them succeeds.
+// actions first and write nothing unless every one of them succeeds, and lets the
+// throughput limits, when on, charge a write its exact units before it is stored.
 import { conditionalCheckFailed, errorName, isApiError } from './errors.js';
 import type { ApiError } from './errors.js';
 import { db, dynaliteAction, getTable, indexKeyPrefix, itemKeyPrefix, runAction } from './dynalite.js';
@@ -17,6 +18,8 @@ import { enabledStream } from './engine.js';
 import type { Engine } from './engine.js';
 import { itemLockKey } from './locks.js';
 import { buildRecord, describeChange } from './streams/records.js';
+import { failedConditionCharges, reportCapacity, writeCharges } from './throughput/capacity.js';
+import type { Charge } from './throughput/capacity.js';
 
 export type WriteAction = 'putItem' | 'updateItem' | 'deleteItem';
 
@@ -154,7 +157,8 @@ export async function writeItem(
   resolved?: Target,
 ): Promise<Record<string, unknown>> {
   const isPut = action === 'putItem';
-  const target = resolved ?? (await resolveTarget(engine.store, data.TableName as string, (isPut ? data.Item : data.Key) as Item, isPut));
+  const key = (isPut ? data.Item : data.Key) as Item;
+  const target = resolved ?? (await resolveTarget(engine.store, data.TableName as string, key, isPut));
   const release = await engine.locks.acquire([itemLockKey(target.table.TableName, target.itemKey)]);
   try {
     const oldItem = await readItem(engine.store, target.table.TableName, target.itemKey);
@@ -162,13 +166,35 @@ export async function writeItem(
     try {
       planned = await planWrite(engine.store, action, data, target, oldItem);
     } catch (error) {
+      // A write whose condition is false still consumes capacity, so it can be throttled instead.
+      if (engine.throughput && isConditionFailure(error)) {
+        const charges = failedConditionCharges({ table: target.table, key, existing: oldItem, newItem: isPut ? key : undefined });
+        engine.throughput.admitOrThrow({ table: target.table, access: 'write', charges });
+      }
       throw withItemOnConditionFailure(error, oldItem, options.returnItemOnConditionFailure);
     }
+    let charges: Charge[] | undefined;
+    if (engine.throughput) {
+      charges = writeCharges({ table: target.table, key, oldItem, newItem: planned.write.newItem });
+      engine.throughput.admitOrThrow({ table: target.table, access: 'write', charges });
+    }
     await commitWrites(engine, [planned.write]);
-    return planned.response;
+    return charges ? withCapacity(planned.response, target.table.TableName, charges, data.ReturnConsumedCapacity) : planned.response;
   } finally {
     release();
   }
+}
+
+/** `response` with the ConsumedCapacity of `charges` (what the throughput limits charged) in place of dynalite's. */
+export function withCapacity(
+  response: Record<string, unknown>,
+  tableName: string,
+  charges: readonly Charge[],
+  requested: unknown,
+): Record<string, unknown> {
+  const { ConsumedCapacity: _dynalite, ...rest } = response;
+  const consumed = reportCapacity(tableName, charges, requested);
+  return consumed ? { ...rest, ConsumedCapacity: consumed } : rest;
 }
 
 /** dynalite's ConditionalCheckFailedException, with `Item` when ALL_OLD asked for it. */

@@ -56,6 +56,7 @@ describe('mappingsFromConfig', () => {
       maximumRetryAttempts: 3,
       maximumRecordAgeInSeconds: 600,
       onFailure: true,
+      onFailureVariables: [],
     });
   });
 
@@ -76,6 +77,34 @@ describe('mappingsFromConfig', () => {
       maximumRecordAgeInSeconds: -1,
       onFailure: false,
     });
+  });
+
+  it.each([
+    ['a Ref', { Ref: 'Queue' }],
+    ['an Fn::GetAtt', { 'Fn::GetAtt': ['Queue', 'QueueUrl'] }],
+    ['a short-form GetAtt', { 'Fn::GetAtt': 'Queue.Arn' }],
+  ])("names the environment variables that hold the on-failure destination's address (%s)", (_, reference) => {
+    // Act
+    const [mapping] = mappingsFromConfig(
+      config(
+        {
+          environment: { DESTINATION: reference, OTHER: { Ref: 'Topic' } },
+          events: [{ stream: { arn: STREAM_ARN, destinations: { onFailure: { type: 'sqs', arn: { 'Fn::GetAtt': ['Queue', 'Arn'] } } } } }],
+        },
+        { environment: { PROVIDER_LEVEL: { Ref: 'Queue' } } },
+      ),
+    );
+
+    // Assess
+    expect(mapping!.onFailureVariables).toEqual(['PROVIDER_LEVEL', 'DESTINATION']);
+    expect(mapping!.environment).toMatchObject({ PROVIDER_LEVEL: '', DESTINATION: '' });
+  });
+
+  it('names no variable when the destination is a plain ARN', () => {
+    const [mapping] = mappingsFromConfig(
+      config({ environment: { QUEUE: { Ref: 'Queue' } }, events: [{ stream: { arn: STREAM_ARN, destinations: { onFailure: 'arn:q' } } }] }),
+    );
+    expect(mapping!.onFailureVariables).toEqual([]);
   });
 
   it.each([

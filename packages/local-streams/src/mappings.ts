@@ -27,6 +27,12 @@ export interface StreamMapping {
   maximumRecordAgeInSeconds: number;
   /** Whether the function has an on-failure destination (written to a local folder). */
   onFailure: boolean;
+  /**
+   * The function's environment variables that hold the address of its on-failure destination
+   * (a `Ref` or `Fn::GetAtt` of the destination's resource): the runner sets them to the local
+   * destination, so that the function can send records there itself, as it would on AWS.
+   */
+  onFailureVariables: string[];
 }
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- resolved serverless.yml
@@ -34,8 +40,18 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 /** Lambda's defaults for DynamoDB stream event-source mappings. */
 const DEFAULTS = { batchSize: 100, batchWindow: 0, maximumRetryAttempts: -1, maximumRecordAgeInSeconds: -1 };
 
+/** The CloudFormation resource a `Ref`/`Fn::GetAtt` value names, if it is one. */
+function referencedResource(value: unknown): string | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  const { Ref: ref, 'Fn::GetAtt': getAtt } = value as { Ref?: unknown; 'Fn::GetAtt'?: unknown };
+  if (typeof ref === 'string') return ref;
+  if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') return getAtt[0];
+  if (typeof getAtt === 'string') return getAtt.split('.')[0];
+  return undefined;
+}
+
 export function mappingsFromConfig(config: Json): StreamMapping[] {
-  const providerEnv = (config.provider?.environment ?? {}) as Record<string, string>;
+  const providerEnv = (config.provider?.environment ?? {}) as Record<string, unknown>;
   const mappings: StreamMapping[] = [];
   for (const [functionName, fn] of Object.entries((config.functions ?? {}) as Json)) {
     for (const event of (fn.events ?? []) as Json[]) {
@@ -45,13 +61,21 @@ export function mappingsFromConfig(config: Json): StreamMapping[] {
       if (settings.type && settings.type !== 'dynamodb') continue;
       if (typeof settings.arn !== 'string')
         throw new Error(`${functionName}: the stream arn must resolve to a string for this stage, got ${JSON.stringify(settings.arn)}`);
+      const rawEnvironment: Record<string, unknown> = { ...providerEnv, ...(fn.environment ?? {}) };
+      const destination = referencedResource(settings.destinations?.onFailure?.arn ?? settings.destinations?.onFailure);
+      const onFailureVariables = destination
+        ? Object.keys(rawEnvironment).filter((name) => referencedResource(rawEnvironment[name]) === destination)
+        : [];
       const handler = String(fn.handler);
       const dot = handler.lastIndexOf('.');
       mappings.push({
         functionName,
         handler: { file: handler.slice(0, dot), exportName: handler.slice(dot + 1) },
         timeoutSeconds: Number(fn.timeout ?? config.provider?.timeout ?? 6),
-        environment: Object.fromEntries(Object.entries({ ...providerEnv, ...(fn.environment ?? {}) }).map(([k, v]) => [k, String(v)])),
+        // The destination's address is the runner's to give (a reference means nothing locally).
+        environment: Object.fromEntries(
+          Object.entries(rawEnvironment).map(([k, v]) => [k, onFailureVariables.includes(k) ? '' : String(v)]),
+        ),
         streamArn: settings.arn,
         batchSize: settings.batchSize ?? DEFAULTS.batchSize,
         batchWindowSeconds: settings.batchWindow ?? DEFAULTS.batchWindow,
@@ -62,6 +86,7 @@ export function mappingsFromConfig(config: Json): StreamMapping[] {
         maximumRetryAttempts: settings.maximumRetryAttempts ?? DEFAULTS.maximumRetryAttempts,
         maximumRecordAgeInSeconds: settings.maximumRecordAgeInSeconds ?? DEFAULTS.maximumRecordAgeInSeconds,
         onFailure: Boolean(settings.destinations?.onFailure),
+        onFailureVariables,
       });
     }
   }

@@ -40,10 +40,15 @@ export interface StreamRunner {
   stop(): Promise<void>;
 }
 
-/** Imports the handler with the function's environment in place, as Lambda's init does. */
-async function importInvoker(serviceDir: string, mapping: StreamMapping): Promise<Invoker> {
+/**
+ * Imports the handler with the function's environment in place, as Lambda's init does. The
+ * variables that hold the on-failure destination's address (a queue URL on AWS) get the local
+ * destination's instead: a `file:` URL of its folder, or '' when nothing is kept.
+ */
+async function importInvoker(serviceDir: string, mapping: StreamMapping, failuresDir: string | undefined): Promise<Invoker> {
   for (const [name, value] of Object.entries(mapping.environment))
     if (value !== '' || process.env[name] === undefined) process.env[name] = value;
+  for (const name of mapping.onFailureVariables) process.env[name] = failuresDir ? pathToFileURL(failuresDir).href : '';
   const module = (await import(pathToFileURL(handlerModulePath(serviceDir, mapping)).href)) as Record<string, unknown>;
   const handler = module[mapping.handler.exportName];
   if (typeof handler !== 'function')
@@ -96,9 +101,9 @@ export async function startStreamRunner(options: StreamRunnerOptions): Promise<S
   for (const mapping of options.mappings) {
     const streamArn = await resolveStreamArn(mapping.streamArn, dynamodb);
     streams[mapping.functionName] = streamArn;
-    const invoke = options.invokers?.[mapping.functionName] ?? (await importInvoker(options.serviceDir, mapping));
-    const key = `${mapping.functionName} ${streamArn}`;
     const failuresDir = options.stateDir && join(options.stateDir, 'failures', mapping.functionName);
+    const invoke = options.invokers?.[mapping.functionName] ?? (await importInvoker(options.serviceDir, mapping, failuresDir));
+    const key = `${mapping.functionName} ${streamArn}`;
     const started = new Set<string>();
     const finished = new Set<string>();
 
@@ -172,7 +177,11 @@ export async function startStreamRunner(options: StreamRunnerOptions): Promise<S
         } catch (error) {
           log(`[${mapping.functionName}] cannot describe the stream, retrying: ${(error as Error).message}`);
         }
-        await Promise.race([new Promise((resolve) => setTimeout(resolve, 1_000)), stopping]);
+        // A timer cleared on stop, so that a stopped runner leaves nothing pending behind it.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 1_000);
+          void stopping.then(() => (clearTimeout(timer), resolve()));
+        });
       }
     };
     readers.push(discover());

@@ -1,6 +1,6 @@
 // The local event-source mapping against the embedded DynamoDB with Streams: each Lambda
 // setting, checked on real stream records.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -67,6 +67,7 @@ function mapping(overrides: Partial<StreamMapping>): StreamMapping {
     maximumRetryAttempts: -1,
     maximumRecordAgeInSeconds: -1,
     onFailure: true,
+    onFailureVariables: [],
     ...overrides,
   };
 }
@@ -209,6 +210,50 @@ describe('local event-source mapping', () => {
     expect(found).toHaveLength(1);
     expect(JSON.parse(await readFile(join(dir, found[0]!), 'utf8')).requestContext.condition).toBe('RecordAgeExceeded');
     expect(delivered).toEqual([]);
+  });
+
+  it("gives the function its on-failure destination's folder, as a file: URL in the variables that name the destination", async () => {
+    // Prepare: a handler module that sends every record it gets to its destination itself.
+    const s = scope();
+    const serviceDir = join(stateDir, 'service');
+    await mkdir(join(serviceDir, 'src'), { recursive: true });
+    await writeFile(
+      join(serviceDir, 'src', 'sender.ts'),
+      `import { mkdir, writeFile } from 'node:fs/promises';
+       export async function handler(event: { Records: { eventID: string }[] }) {
+         await mkdir(new URL(process.env.DESTINATION!), { recursive: true });
+         for (const record of event.Records)
+           await writeFile(new URL(\`\${record.eventID}.json\`, process.env.DESTINATION + '/'), JSON.stringify({ kind: 'sent by the function' }));
+         return { batchItemFailures: [] };
+       }`,
+    );
+    await s.put('sent');
+
+    // Act
+    runner = await startStreamRunner({
+      serviceDir,
+      mappings: [
+        mapping({
+          handler: { file: 'src/sender', exportName: 'handler' },
+          environment: { DESTINATION: '' },
+          onFailureVariables: ['DESTINATION'],
+          filterPatterns: [s.filter],
+        }),
+      ],
+      endpoint: db.endpoint,
+      stateDir,
+      pollIntervalMs: 20,
+      log: () => undefined,
+    });
+
+    // Assess
+    const dir = join(stateDir, 'failures', 'fn');
+    const [file] = await eventually(async () => {
+      const names = await readdir(dir).catch(() => [] as string[]);
+      return names.length > 0 ? names : undefined;
+    });
+    expect(JSON.parse(await readFile(join(dir, file!), 'utf8'))).toEqual({ kind: 'sent by the function' });
+    expect(process.env.DESTINATION).toMatch(/^file:\/\//);
   });
 
   it('resumes after its checkpoint when restarted', async () => {

@@ -4,6 +4,10 @@
 // time, and the API serves that file at GET /openapi.json.
 import { PROBLEM_TYPES, type ProblemKind } from './problems.js';
 import {
+  CACHE_CONTROL_NO_STORE,
+  CACHE_CONTROL_REVALIDATE,
+  CONDITIONAL_HEADER_MAX_LENGTH,
+  ENTITY_TAG_LIST_PATTERN,
   ETAG_PATTERN,
   ID_PATTERN,
   IDEMPOTENCY_KEY_PATTERN,
@@ -92,15 +96,27 @@ const parameters = (): Record<string, Json> => ({
     name: 'If-Match',
     in: 'header',
     required: false,
-    description: 'Write only if the resource is still at this `ETag` (else 412). `*` only requires it to exist.',
-    schema: { type: 'string', maxLength: 256, examples: ['"3"'] },
+    description:
+      'Go ahead only if the current `ETag` is one of these entity tags (strong comparison: a weak tag `W/"3"` never ' +
+      'matches), or, with `*`, if the resource exists; otherwise 412. Any well-formed tag is compared, so a tag this API ' +
+      'never issued is a 412, not an error; only a malformed value is a 400. Honoured on GET, PATCH and DELETE of one ' +
+      'resource (evaluated before `If-None-Match`, as RFC 9110 section 13.2.2 orders them).',
+    schema: {
+      type: 'string',
+      maxLength: CONDITIONAL_HEADER_MAX_LENGTH,
+      pattern: ENTITY_TAG_LIST_PATTERN,
+      examples: ['"3"', '"3", "4"', '*'],
+    },
   },
   'If-None-Match': {
     name: 'If-None-Match',
     in: 'header',
     required: false,
-    description: 'Answer 304 without a body if the resource still has one of these `ETag`s.',
-    schema: { type: 'string', maxLength: 1024, examples: ['"3"'] },
+    description:
+      'Go ahead only if the current `ETag` is none of these entity tags (weak comparison: `W/"3"` matches `"3"`), or, ' +
+      'with `*`, only if the resource does not exist. When it fails, a GET answers 304 Not Modified (no body) and a ' +
+      'PATCH or DELETE answers 412, so `If-None-Match: *` never changes an existing resource. Only a malformed value is a 400.',
+    schema: { type: 'string', maxLength: CONDITIONAL_HEADER_MAX_LENGTH, pattern: ENTITY_TAG_LIST_PATTERN, examples: ['"3"', 'W/"3"', '*'] },
   },
   'Idempotency-Key': {
     name: 'Idempotency-Key',
@@ -134,18 +150,28 @@ const HEADERS: Record<string, Json> = {
   'Retry-After': { description: 'Seconds to wait before retrying.', required: true, schema: { type: 'string', pattern: '^[0-9]{1,5}$' } },
   'WWW-Authenticate': { description: 'The bearer challenge (RFC 6750).', required: true, schema: { type: 'string', pattern: '^Bearer' } },
   'X-Content-Type-Options': { description: 'Always `nosniff`.', required: true, schema: { type: 'string', enum: ['nosniff'] } },
-  'Cache-Control': { description: 'Responses are not stored by caches.', required: true, schema: { type: 'string', maxLength: 256 } },
+  CacheControlNoStore: {
+    description: 'Not to be stored by any cache: lists and errors carry no validator, and writes are not representations to reuse.',
+    required: true,
+    schema: { type: 'string', const: CACHE_CONTROL_NO_STORE },
+  },
+  CacheControlRevalidate: {
+    description:
+      "Only a private cache (the caller's own) may keep it, and must revalidate it with its `ETag` (`If-None-Match`) before each use.",
+    required: true,
+    schema: { type: 'string', const: CACHE_CONTROL_REVALIDATE },
+  },
 };
 
-/** Headers every response carries. */
-const always = (): Json => ({
+/** Headers every response carries (a representation's caches may revalidate it, anything else no-store). */
+const always = (revalidate = false): Json => ({
   'X-Content-Type-Options': ref('headers', 'X-Content-Type-Options'),
-  'Cache-Control': ref('headers', 'Cache-Control'),
+  'Cache-Control': ref('headers', revalidate ? 'CacheControlRevalidate' : 'CacheControlNoStore'),
 });
 const header = (name: string) => ({ [name]: ref('headers', name) });
 
 function successResponse(response: SuccessResponse): Json {
-  const headers: Json = always();
+  const headers: Json = always(response.revalidate);
   for (const name of response.headers ?? ([] as ResponseHeader[])) Object.assign(headers, header(name));
   const result: Json = { description: response.description, headers };
   const body = response.body;
@@ -217,8 +243,11 @@ token (a JWT); your tenant comes from its claims, never from the request.
 - **Errors** are \`application/problem+json\` (RFC 9457). \`type\` is one of the problem types below; for
   invalid input, \`errors\` lists a JSON Pointer into the request (\`/body/name\`, \`/query/limit\`,
   \`/headers/if-match\`) for each problem.
-- **Concurrency**: reads return an \`ETag\`; send it back in \`If-Match\` to write only if nobody changed
-  the resource since (412 otherwise), and in \`If-None-Match\` to get 304 while your copy is current.
+- **Conditional requests** (RFC 9110): reads of one resource (a project, a task...) return an \`ETag\`; send it
+  back in \`If-Match\` to write only if nobody changed the resource since (412 otherwise), and in
+  \`If-None-Match\` to get 304 while your copy is current. Both take a list of tags or \`*\` on GET, PATCH and
+  DELETE of one resource; lists and creates have no \`ETag\` and ignore them. Reads of one resource are
+  \`Cache-Control: private, no-cache\` (keep it, revalidate before use); everything else is \`no-store\`.
 - **Retries**: send an \`Idempotency-Key\` with each POST and retry it freely.
 - **Pages**: lists return \`{items, nextCursor}\`; pass \`nextCursor\` back as \`cursor\`.
 
@@ -243,6 +272,12 @@ const pagedSchemas = (): string[] => [
 
 /** Request bodies and representations; the list queries are parameters, not components. */
 const QUERY_SCHEMAS: readonly SchemaName[] = ['ListQuery', 'ProjectListQuery'];
+
+/** The Problem schema, its `type` one of the catalogue's (ProblemType). */
+function problemSchema(): Json {
+  const problem = component(schemas.Problem) as { properties: Json };
+  return { ...problem, properties: { ...problem.properties, type: ref('schemas', 'ProblemType') } };
+}
 
 /** The OpenAPI 3.1 document of the API. Pure: the same inputs give the same document. */
 export function buildOpenApiDocument(): Json {
@@ -274,7 +309,12 @@ export function buildOpenApiDocument(): Json {
             .map(([name, schema]) => [name, component(schema)]),
         ),
         ...Object.fromEntries(pagedSchemas().map((item) => [`${item}Page`, pageSchema(item)])),
-        Problem: component(schemas.Problem),
+        Problem: problemSchema(),
+        ProblemType: {
+          type: 'string',
+          description: 'Every problem type this API answers with (the catalogue in the description above); a client can branch on it.',
+          enum: Object.values(PROBLEM_TYPES).map((problem) => problem.type),
+        },
       },
     },
   };

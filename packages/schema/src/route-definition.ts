@@ -11,8 +11,28 @@ export const ID_PATTERN = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9
 export const IDEMPOTENCY_KEY_PATTERN = '^[A-Za-z0-9._~:+/=-]{1,255}$';
 /** How long a stored response answers a repeated Idempotency-Key. */
 export const IDEMPOTENCY_KEY_TTL_SECONDS = 24 * 60 * 60;
-/** Strong entity tags are the resource's version. */
+/** The entity tags the API issues: strong, and the resource's version. */
 export const ETAG_PATTERN = '^"[0-9]{1,15}"$';
+/**
+ * An If-Match or If-None-Match value as RFC 9110 spells it (sections 13.1.1, 13.1.2, 8.8.3):
+ * `*`, or a comma-separated list of entity tags (`"x"` or `W/"x"`, any characters but DQUOTE,
+ * controls and space between the quotes), empty list elements allowed (section 5.6.1). Any tag
+ * of this shape is compared; one the API never issued just does not match.
+ */
+const ENTITY_TAG = '(?:W/)?"[!#-~\\u0080-\\u00ff]*"';
+export const ENTITY_TAG_LIST_PATTERN = `^[ \\t]*(?:\\*|(?:${ENTITY_TAG})?(?:[ \\t]*,[ \\t]*(?:${ENTITY_TAG})?)*)[ \\t]*$`;
+/**
+ * The longest If-Match or If-None-Match value taken: room for 64 tags, and so within the 100
+ * values a DynamoDB condition may compare a version with (the write is conditional on the list).
+ */
+export const CONDITIONAL_HEADER_MAX_LENGTH = 256;
+/**
+ * Cache-Control of a resource's representation (GET 200 and 304): a private cache may keep it,
+ * but must revalidate it with its ETag before each use (RFC 9111 5.2.2.4, 5.2.2.7). Lists and
+ * errors have no validator and are `no-store`.
+ */
+export const CACHE_CONTROL_REVALIDATE = 'private, no-cache';
+export const CACHE_CONTROL_NO_STORE = 'no-store';
 /** Seconds a client should wait before retrying a 503 or an in-progress idempotent request. */
 export const RETRY_AFTER_SECONDS = 1;
 
@@ -36,6 +56,8 @@ export interface SuccessResponse {
   /** JSON body: one resource, or a page `{items, nextCursor}` of them. */
   body?: { schema: BodySchema; page?: true } | { mediaTypes: readonly string[]; freeForm: true };
   headers?: readonly ResponseHeader[];
+  /** A representation with an ETag that caches may keep and revalidate (CACHE_CONTROL_REVALIDATE); else no-store. */
+  revalidate?: true;
 }
 
 export interface RouteDefinition {

@@ -1,5 +1,8 @@
 // The shared helpers behave as the suites rely on them to.
 import { createServer } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -13,6 +16,7 @@ import {
   httpCaller,
   invoke,
   lambdaContext,
+  slsPackage,
   startTestDatabase,
   waitFor,
   WaitTimeoutError,
@@ -258,4 +262,18 @@ describe('startTestDatabase', () => {
       await db.stop();
     }
   });
+});
+
+describe('slsPackage', () => {
+  let outDir: string;
+  beforeAll(async () => {
+    outDir = await mkdtemp(join(tmpdir(), 'sls-package-'));
+  });
+  afterAll(async () => rm(outDir, { recursive: true, force: true }));
+
+  it("packages a service with no credentials and returns its template, the stage's names in it", async () => {
+    const template = await slsPackage({ serviceDir: '', stage: 'qa', outDir });
+
+    expect(template.Outputs.TableName.Export.Name).toBe('rest-api-data-qa-TableName');
+  }, 120_000);
 });

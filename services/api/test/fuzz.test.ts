@@ -9,6 +9,7 @@
 import { childPartitionKey, getDocumentClient, keyOf, keyPrefix, projectEntity } from '@app/data';
 import { apiEvent, DEFAULT_CLAIMS, defaultRouteEvent, invoke, lambdaContext, startTestDatabase, type TestDatabase } from '@app/testing';
 import {
+  CACHE_CONTROL_REVALIDATE,
   PROBLEM_TYPES,
   problemsOf,
   routeOf,
@@ -17,6 +18,7 @@ import {
   validateTask,
   type OperationId,
   type ProblemKind,
+  type SuccessResponse,
 } from '@app/schema';
 import type { MiddlewareStack } from '@smithy/types';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -392,7 +394,7 @@ const INTERNALS = new RegExp(
 );
 /** Placeholders (#n0, :v0), the attribute-name keywords the data layer and Powertools use, operators. */
 const EXPRESSION_TOKEN =
-  /^(?:#[A-Za-z0-9_]+|:[A-Za-z0-9_]+|SET|REMOVE|AND|OR|attribute_exists|attribute_not_exists|begins_with|[=<>+,()]|<=|>=)$/;
+  /^(?:#[A-Za-z0-9_]+|:[A-Za-z0-9_]+|SET|REMOVE|AND|OR|NOT|IN|attribute_exists|attribute_not_exists|begins_with|[=<>+,()]|<=|>=)$/;
 
 const tally = new Map<string, Map<string, number>>();
 function record(operation: string, outcome: string) {
@@ -406,7 +408,10 @@ function checkResponse(operation: string, allowed: ReadonlySet<string>, response
   record(operation, String(status));
   expect(status).toBeLessThan(500); // never a 5xx
   expect(headers['x-content-type-options']).toBe('nosniff');
-  expect(headers['cache-control']).toBe('no-store');
+  // A representation caches may revalidate (a GET's 200 or 304), or else nothing to store.
+  const responses = operation === 'notFound' ? {} : (routeOf(operation as OperationId).responses as Record<number, SuccessResponse>);
+  const revalidate = responses[status]?.revalidate;
+  expect(headers['cache-control']).toBe(revalidate ? CACHE_CONTROL_REVALIDATE : 'no-store');
   if (status === 204 || status === 304) return expect(response.body ?? '').toBe('');
   if (/^text\//.test(headers['content-type'] ?? '')) return expect(status).toBe(200);
   const body = JSON.parse(response.body ?? 'null') as Record<string, unknown> & { errors?: { pointer: string; message: string }[] };

@@ -19,7 +19,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { OperationId } from '@app/schema';
+import { CACHE_CONTROL_REVALIDATE, type OperationId } from '@app/schema';
 import { handler as docsAsset } from '../src/handlers/docs/asset.js';
 import { handler as openApiDocument } from '../src/handlers/docs/openapi.js';
 import { DOCS_CSP, handler as docsPage } from '../src/handlers/docs/page.js';
@@ -49,10 +49,11 @@ function refuseNext(command: typeof QueryCommand | typeof PutCommand, message: s
   return dynamo;
 }
 
-const expectSecurityHeaders = (headers: Record<string, string>) =>
+const expectSecurityHeaders = (headers: Record<string, string>, cacheControl = SECURITY_HEADERS['cache-control']) =>
   expect(headers).toMatchObject({
     ...SECURITY_HEADERS,
     'content-security-policy': expect.stringMatching(/default-src 'none'.*frame-ancestors 'none'/),
+    'cache-control': cacheControl,
   });
 
 describe('security headers', () => {
@@ -84,9 +85,9 @@ describe('security headers', () => {
     // Act
     const reply = await act();
 
-    // Assess
+    // Assess: a representation of one resource (200, 304) may be kept by a private cache and revalidated
     expect(reply.status).toBe(status);
-    expectSecurityHeaders(reply.headers);
+    expectSecurityHeaders(reply.headers, status < 400 ? CACHE_CONTROL_REVALIDATE : 'no-store');
   });
 });
 

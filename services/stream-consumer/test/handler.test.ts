@@ -1,28 +1,43 @@
 // The consumer's handler on generated stream events, against the embedded DynamoDB:
 // duplicates, replays, interleaved items, poison records, failures mid-batch, cleanup.
-import { lambdaContext, startTestDatabase, type TestDatabase } from '@app/testing';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { captureLogs, lambdaContext, startTestDatabase, type TestDatabase } from '@app/testing';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { childPartitionKey, cleanupEntity, createRepositories, keyOf, projectEntity, ProjectionWriter, type Repositories } from '@app/data';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { handler } from '../src/handlers/table-changes.js';
+import { logger } from '../src/logger.js';
 import { streamEvent, streamRecord, taskImage, type Item } from './stream-events.js';
 
 let db: TestDatabase;
 let repos: Repositories;
 let client: TestDatabase['client'];
 let tableName: string;
+let destination: string;
 const TENANT = 'tenant:acme';
 const context = lambdaContext({ functionName: 'tableChanges', timeoutMs: 60_000 });
 
 beforeAll(async () => {
-  db = await startTestDatabase({ exportEnvironment: true, extraEnvironment: { CLEANUP_BATCH_SIZE: '5' } });
+  destination = await mkdtemp(join(tmpdir(), 'on-failure-'));
+  db = await startTestDatabase({
+    exportEnvironment: true,
+    extraEnvironment: { CLEANUP_BATCH_SIZE: '5', ON_FAILURE_DESTINATION: pathToFileURL(destination).href },
+  });
   ({ client, tableName } = db);
   repos = createRepositories({ client, tableName, cursorSecret: 'consumer-test-cursor-secret' });
 });
-afterAll(async () => db.stop());
+afterAll(async () => {
+  await db.stop();
+  await rm(destination, { recursive: true, force: true });
+});
 afterEach(() => {
   jest.restoreAllMocks();
+  process.env.ON_FAILURE_DESTINATION = pathToFileURL(destination).href;
 });
 
 const run = (records: DynamoDBRecord[]) => handler(streamEvent(records), context);
@@ -89,24 +104,163 @@ describe('task counts and activity', () => {
   });
 });
 
-describe('failures', () => {
-  it('stops at a poison record: reports it, applies what came before, nothing after', async () => {
+/** The messages in the local on-failure destination about this record. */
+async function setAside(record: DynamoDBRecord) {
+  const messages = [];
+  for (const name of await readdir(destination)) {
+    const message = JSON.parse(await readFile(join(destination, name), 'utf8'));
+    if (message.record?.eventID === record.eventID) messages.push(message);
+  }
+  return messages;
+}
+
+function brokenTask(projectId: string, taskId: string): Item {
+  const image: Item = taskImage(TENANT, projectId, taskId);
+  delete image.title;
+  return image;
+}
+
+describe('records that can never succeed', () => {
+  it('sets one aside and applies the records around it', async () => {
+    // Prepare
     const project = await repos.projects.create(TENANT, { name: 'Poison' });
-    const good = taskLifecycle(project.id, '44444444-0000-7000-8000-000000000001');
-    const brokenImage: Item = taskImage(TENANT, project.id, '44444444-0000-7000-8000-000000000002');
-    delete brokenImage.status;
-    const poison = streamRecord('INSERT', { new: brokenImage });
+    const before = taskLifecycle(project.id, '44444444-0000-7000-8000-000000000001');
+    const poison = streamRecord('INSERT', { new: brokenTask(project.id, '44444444-0000-7000-8000-000000000002') });
     const after = taskLifecycle(project.id, '44444444-0000-7000-8000-000000000003');
 
-    const response = await run([good.insert, poison, after.insert]);
+    // Act
+    const response = await run([before.insert, poison, after.insert]);
 
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: poison.dynamodb!.SequenceNumber }] });
-    expect(await counts(project.id)).toEqual({ total: 1, open: 1, in_progress: 0, done: 0 });
-    // Lambda retries from the poison record; once it is dead-lettered, the rest goes through.
-    await run([good.insert, after.insert]);
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
     expect(await counts(project.id)).toEqual({ total: 2, open: 2, in_progress: 0, done: 0 });
+    expect(await activity(project.id)).toHaveLength(2);
   });
 
+  it('sends the record itself to the on-failure destination, with the reason', async () => {
+    // Prepare
+    const project = await repos.projects.create(TENANT, { name: 'Destination' });
+    const poison = streamRecord('INSERT', { new: brokenTask(project.id, '44444444-0000-7000-8000-000000000004') });
+
+    // Act
+    await run([streamRecord('INSERT', { new: taskImage(TENANT, project.id, '44444444-0000-7000-8000-000000000005') }), poison]);
+
+    // Assess
+    expect(await setAside(poison)).toEqual([
+      {
+        kind: 'skipped-record',
+        version: '1.0',
+        timestamp: expect.any(String),
+        reason: { code: 'unreadable-item', message: 'task item without a string title' },
+        invocation: { functionName: 'tableChanges', awsRequestId: context.awsRequestId, batchSize: 2, position: 1 },
+        record: poison,
+      },
+    ]);
+  });
+
+  it('logs one line for it, and counts it in a metric', async () => {
+    // Prepare
+    const project = await repos.projects.create(TENANT, { name: 'Logged' });
+    const poison = streamRecord('INSERT', { new: brokenTask(project.id, '44444444-0000-7000-8000-000000000006') });
+    logger.setLogLevel('INFO');
+    const logs = captureLogs();
+
+    // Act
+    try {
+      await run([poison]);
+    } finally {
+      logs.restore();
+      logger.setLogLevel('SILENT');
+    }
+
+    // Assess
+    expect(
+      logs.entries.filter((entry) => entry.message === 'record skipped: it can never succeed, sent to the on-failure destination'),
+    ).toEqual([
+      expect.objectContaining({
+        level: 'WARN',
+        sequenceNumber: poison.dynamodb!.SequenceNumber,
+        eventID: poison.eventID,
+        reason: 'unreadable-item',
+        destination: expect.stringContaining(destination),
+      }),
+    ]);
+    expect(logs).toContainLogLine({
+      _aws: { CloudWatchMetrics: [{ Namespace: 'rest-api-stream-consumer', Metrics: [{ Name: 'SkippedRecords', Unit: 'Count' }] }] },
+      SkippedRecords: 1,
+      service: 'stream-consumer',
+    });
+  });
+
+  it('sets aside a record whose write DynamoDB refuses as invalid', async () => {
+    // Prepare
+    const project = await repos.projects.create(TENANT, { name: 'Refused' });
+    const record = streamRecord('INSERT', { new: taskImage(TENANT, project.id, '44444444-0000-7000-8000-000000000007') });
+    jest
+      .spyOn(ProjectionWriter.prototype, 'applyChange')
+      .mockRejectedValue(Object.assign(new Error('Item size has exceeded the maximum allowed size'), { name: 'ValidationException' }));
+
+    // Act
+    const response = await run([record]);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(await setAside(record)).toEqual([
+      expect.objectContaining({ reason: expect.objectContaining({ code: 'rejected-by-dynamodb' }) }),
+    ]);
+  });
+
+  it('sends it to the SQS queue named by ON_FAILURE_DESTINATION', async () => {
+    // Prepare
+    const project = await repos.projects.create(TENANT, { name: 'Queued' });
+    const poison = streamRecord('INSERT', { new: brokenTask(project.id, '44444444-0000-7000-8000-000000000008') });
+    process.env.ON_FAILURE_DESTINATION = 'https://sqs.us-east-1.amazonaws.com/000000000000/rest-api-stream-consumer-dev-dlq';
+    const send = jest.spyOn(SQSClient.prototype, 'send').mockResolvedValue({} as never);
+
+    // Act
+    const response = await run([poison]);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    const { input } = send.mock.calls[0]![0] as unknown as { input: { QueueUrl: string; MessageBody: string } };
+    expect(input.QueueUrl).toBe(process.env.ON_FAILURE_DESTINATION);
+    expect(JSON.parse(input.MessageBody)).toMatchObject({ kind: 'skipped-record', record: poison });
+  });
+
+  it.each([
+    ['cannot be sent there', async () => void (process.env.ON_FAILURE_DESTINATION = pathToFileURL(await notAFolder()).href)],
+    ['has no destination configured', async () => void delete process.env.ON_FAILURE_DESTINATION],
+  ])('stops the batch at a record that %s, to be retried: it is never lost', async (_, misconfigure) => {
+    // Prepare
+    const project = await repos.projects.create(TENANT, { name: 'Unsendable' });
+    const poison = streamRecord('INSERT', { new: brokenTask(project.id, '44444444-0000-7000-8000-000000000009') });
+    await misconfigure();
+
+    // Act
+    const response = await run([poison]);
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: poison.dynamodb!.SequenceNumber }] });
+  });
+
+  it('goes on without sending anything when the destination is empty', async () => {
+    const project = await repos.projects.create(TENANT, { name: 'Nowhere' });
+    process.env.ON_FAILURE_DESTINATION = '';
+    const poison = streamRecord('INSERT', { new: brokenTask(project.id, '44444444-0000-7000-8000-00000000000a') });
+
+    expect(await run([poison])).toEqual({ batchItemFailures: [] });
+    expect(await setAside(poison)).toEqual([]);
+  });
+});
+
+/** A path below a file: no folder can be made there. */
+async function notAFolder() {
+  const file = join(destination, '..', `not-a-folder-${Date.now()}`);
+  await writeFile(file, '');
+  return join(file, 'failures');
+}
+
+describe('failures', () => {
   it('reports a record whose write fails, and a retry from it applies everything exactly once', async () => {
     const project = await repos.projects.create(TENANT, { name: 'Throttled' });
     const a = taskLifecycle(project.id, '55555555-0000-7000-8000-000000000001');

@@ -7,6 +7,8 @@
  *   cleanup     TENANT#<tenantId>                      CLEANUP#<projectId>
  *   task        TENANT#<tenantId>#PROJECT#<projectId>  TASK#<taskId>                     ...#STATUS#<status> / TASK#<taskId>
  *   activity    TENANT#<tenantId>#PROJECT#<projectId>  ACTIVITY#<occurredAt>#<activityId>
+ *   counted     TENANT#<tenantId>#PROJECT#<projectId>  COUNTED#<taskId>
+ *   tenant      TENANTS                                TENANT#<tenantId>
  *   idempotency TENANT#<tenantId>#IDEMPOTENCY          <route and key hash>              (Powertools)
  *
  * A tenant's projects are one partition (GET /projects is one Query); a project's tasks,
@@ -17,12 +19,14 @@
 import type { EntityDeclaration } from '../entity.js';
 import { activityEntity } from './activity.js';
 import { cleanupEntity } from './cleanup.js';
+import { countedTaskEntity } from './counted-tasks.js';
 import { idempotencyEntity } from './idempotency.js';
 import { projectEntity } from './projects.js';
 import { taskEntity } from './tasks.js';
+import { tenantEntity } from './tenants.js';
 // new:resource: entity imports
 
-export { activityEntity, cleanupEntity, idempotencyEntity, projectEntity, taskEntity };
+export { activityEntity, cleanupEntity, countedTaskEntity, idempotencyEntity, projectEntity, taskEntity, tenantEntity };
 // new:resource: entity exports
 
 /** Every entity, by the `entity` attribute of its items (the stream consumer dispatches on it). */
@@ -31,6 +35,8 @@ export const ENTITIES: Readonly<Record<string, EntityDeclaration>> = {
   task: taskEntity,
   activity: activityEntity,
   cleanup: cleanupEntity,
+  'counted-task': countedTaskEntity,
+  tenant: tenantEntity,
   idempotency: idempotencyEntity,
   // new:resource: entities
 };

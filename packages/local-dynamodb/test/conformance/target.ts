@@ -14,6 +14,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { eventually } from '@app/testing';
 import { startLocalDynamoDB } from '../../src/server.js';
 import type { LocalDynamoDB } from '../../src/server.js';
+import type { ThroughputLimitsOptions } from '../../src/throughput/limits.js';
 
 export const externalEndpoint = process.env.CONFORMANCE_ENDPOINT?.trim() || undefined;
 /** Real services take seconds to create a table; the embedded engine none. */
@@ -36,8 +37,19 @@ export interface Target {
   stop(): Promise<void>;
 }
 
+/** CreateTable of an on-demand table keyed by `pk` (a string), unless `input` says otherwise. */
+const createTableCommand = (TableName: string, input: Partial<CreateTableCommandInput>): CreateTableCommand =>
+  new CreateTableCommand({
+    TableName,
+    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+    BillingMode: 'PAY_PER_REQUEST',
+    ...input,
+  });
+
 export async function startTarget(): Promise<Target> {
-  const embedded = externalEndpoint ? undefined : await startLocalDynamoDB({ port: 0, warn: () => undefined });
+  // With DynamoDB's throughput ceilings on, so that capacity is reported (and charged) as DynamoDB does.
+  const embedded = externalEndpoint ? undefined : await startLocalDynamoDB({ port: 0, warn: () => undefined, throughputLimits: true });
   const endpoint = externalEndpoint ?? embedded!.endpoint;
   // Local endpoints accept any key; AWS gets the credentials of the environment.
   const credentials = isAws(endpoint) ? undefined : { accessKeyId: 'conformance', secretAccessKey: 'conformance' };
@@ -55,15 +67,7 @@ export async function startTarget(): Promise<Target> {
     credentials,
     async createTable(prefix, input = {}) {
       const TableName = `${prefix}-${randomBytes(4).toString('hex')}`;
-      await dynamodb.send(
-        new CreateTableCommand({
-          TableName,
-          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-          BillingMode: 'PAY_PER_REQUEST',
-          ...input,
-        }),
-      );
+      await dynamodb.send(createTableCommand(TableName, input));
       created.push(TableName);
       return { ...(await waitForTable(dynamodb, TableName)), TableName };
     },
@@ -132,3 +136,36 @@ export async function failure(promise: Promise<unknown>): Promise<Error & Record
   }
   throw new Error('expected the call to fail, it succeeded');
 }
+
+/**
+ * An embedded engine of its own with throughput `limits`, on a clock that only the test
+ * moves (`advance`), for the [engine-specific] cases: whatever the suite's target.
+ */
+export async function startEngineWithLimits(limits: ThroughputLimitsOptions = {}) {
+  let now = Date.UTC(2030, 0, 1);
+  const db: LocalDynamoDB = await startLocalDynamoDB({ port: 0, ttlSweepIntervalMs: 0, now: () => now, throughputLimits: limits });
+  const dynamodb = new DynamoDBClient({
+    endpoint: db.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'conformance', secretAccessKey: 'conformance' },
+    // The SDK retries throttled requests; the tests look at each answer.
+    maxAttempts: 1,
+  });
+  const tableArn = (name: string) => `arn:aws:dynamodb:us-east-1:000000000000:table/${name}`;
+  return {
+    db,
+    dynamodb,
+    tableArn,
+    advance: (ms: number) => void (now += ms),
+    async createTable(TableName: string, input: Partial<CreateTableCommandInput> = {}) {
+      await dynamodb.send(createTableCommand(TableName, input));
+      return TableName;
+    },
+    async stop() {
+      dynamodb.destroy();
+      await db.stop();
+    },
+  };
+}
+
+export type EngineWithLimits = Awaited<ReturnType<typeof startEngineWithLimits>>;

@@ -4,7 +4,7 @@
 // headers on every response, errors and 304s included, which is a constant.
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { PROBLEM_TYPES } from '@app/schema';
+import { CACHE_CONTROL_NO_STORE, PROBLEM_TYPES } from '@app/schema';
 import { getLogger, invocationKeys } from '../logger.js';
 import { toHttpProblem } from './errors.js';
 import type { HttpResponse } from './response.js';
@@ -14,7 +14,7 @@ type Middleware = MiddlewareObj<APIGatewayProxyEventV2, HttpResponse, Error, Con
 /** On every response; a response may replace one (the docs page has its own CSP). */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
-  'cache-control': 'no-store',
+  'cache-control': CACHE_CONTROL_NO_STORE,
   'strict-transport-security': 'max-age=63072000; includeSubDomains',
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
   'x-frame-options': 'DENY',

@@ -34,13 +34,16 @@ export async function applyEffect(effect: Effect, projections = getProjectionWri
     case 'none':
       return `skipped: ${effect.reason}`;
     case 'record': {
-      const result = await projections.applyChange(effect.tenantId, effect.projectId, effect.activity, effect.counts);
+      const result = await projections.applyChange(effect.tenantId, effect.projectId, effect.activity, effect.counted);
       if (result === 'project-missing' && effect.orphan) {
         await projections.deleteOrphan(effect.orphan);
         return 'project gone: orphan item deleted';
       }
       return result;
     }
+    case 'register-tenant':
+      await projections.registerTenant(effect.tenantId);
+      return 'tenant registered';
     case 'start-cleanup':
       await projections.startCleanup(effect.tenantId, effect.projectId, effect.requestedAt);
       return 'cleanup started';

@@ -2,6 +2,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
+import { UnprocessableRecordError } from '../errors.js';
 
 export type Image = Record<string, unknown>;
 
@@ -24,31 +25,35 @@ export interface Change {
   lastWriteRequestId?: string;
 }
 
-/** A record this consumer cannot make sense of: retrying will not help, it belongs in the dead-letter queue. */
-export class PoisonRecordError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PoisonRecordError';
-  }
-}
-
 const image = (attributes: unknown): Image | undefined =>
   attributes ? unmarshall(attributes as Record<string, AttributeValue>) : undefined;
 
 export function decodeRecord(record: DynamoDBRecord): Change {
   const { eventName, eventID, dynamodb } = record;
   if (!eventName || !eventID || !dynamodb?.SequenceNumber || !dynamodb.Keys) {
-    throw new PoisonRecordError('stream record without eventName, eventID, SequenceNumber or Keys');
+    throw new UnprocessableRecordError('undecodable', 'stream record without eventName, eventID, SequenceNumber or Keys');
   }
-  const keys = image(dynamodb.Keys) as { pk?: unknown; sk?: unknown };
-  if (typeof keys.pk !== 'string' || typeof keys.sk !== 'string') throw new PoisonRecordError('stream record without string pk/sk keys');
-  const oldImage = image(dynamodb.OldImage);
-  const newImage = image(dynamodb.NewImage);
+  let keys: { pk?: unknown; sk?: unknown }, oldImage: Image | undefined, newImage: Image | undefined;
+  try {
+    keys = image(dynamodb.Keys)!;
+    oldImage = image(dynamodb.OldImage);
+    newImage = image(dynamodb.NewImage);
+  } catch (error) {
+    throw new UnprocessableRecordError('undecodable', `stream record with attributes that do not unmarshall: ${(error as Error).message}`);
+  }
+  if (typeof keys.pk !== 'string' || typeof keys.sk !== 'string') {
+    throw new UnprocessableRecordError('undecodable', 'stream record without string pk/sk keys');
+  }
+  const entities = new Set([oldImage?.entity, newImage?.entity].filter((entity) => entity !== undefined));
+  if (entities.size > 1) throw new UnprocessableRecordError('unknown-entity', 'item whose entity changed between its old and new image');
+  const [entity] = entities;
+  if (entity !== undefined && typeof entity !== 'string')
+    throw new UnprocessableRecordError('unknown-entity', 'item whose entity is not a string');
   const requestId = newImage?.lastRequestId;
   const lastWriteRequestId = eventName === 'REMOVE' ? oldImage?.lastRequestId : undefined;
   return {
     kind: eventName,
-    entity: ((newImage ?? oldImage)?.entity as string | undefined) ?? undefined,
+    entity,
     eventId: eventID,
     sequenceNumber: dynamodb.SequenceNumber,
     approximateAt: new Date((dynamodb.ApproximateCreationDateTime ?? 0) * 1000).toISOString(),
@@ -60,9 +65,10 @@ export function decodeRecord(record: DynamoDBRecord): Change {
   };
 }
 
-/** A string attribute the entity must have; a record without it is poison. */
-export function requiredString(item: Image | undefined, attribute: string): string {
+/** A string attribute the entity must have; a record without it can never succeed. */
+export function requiredString(item: Image | undefined, attribute: string, entity: string): string {
   const value = item?.[attribute];
-  if (typeof value !== 'string' || value === '') throw new PoisonRecordError(`item without a string ${attribute}`);
+  if (typeof value !== 'string' || value === '')
+    throw new UnprocessableRecordError('unreadable-item', `${entity} item without a string ${attribute}`);
   return value;
 }

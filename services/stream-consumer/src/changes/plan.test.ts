@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { ENTITIES, keyOf, projectEntity, taskEntity, type EntityDeclaration } from '@app/data';
 import { cleanupImage, projectImage, streamRecord, taskImage } from '../../test/stream-events.js';
-import { decodeRecord, PoisonRecordError } from './decode.js';
+import { UnprocessableRecordError } from '../errors.js';
+import { decodeRecord } from './decode.js';
 import { planChange } from './plan.js';
 
 const plan = (...args: Parameters<typeof streamRecord>) => planChange(decodeRecord(streamRecord(...args)));
@@ -14,7 +15,7 @@ describe('planChange: tasks', () => {
       type: 'record',
       tenantId: 't1',
       projectId: 'p1',
-      counts: { total: 1, in_progress: 1 },
+      counted: { taskId: 'k1', status: 'in_progress', previous: null },
       activity: { type: 'task.created', taskId: 'k1', title: 'Write', occurredAt: '2026-02-01T10:00:00.000Z' },
       orphan: keyOf(taskEntity, { tenantId: 't1', projectId: 'p1', taskId: 'k1' }),
     });
@@ -26,7 +27,7 @@ describe('planChange: tasks', () => {
     const effect = plan('MODIFY', { old: before, new: after });
     expect(effect).toMatchObject({
       type: 'record',
-      counts: { open: -1, done: 1 },
+      counted: { taskId: 'k1', status: 'done', previous: 'open' },
       activity: {
         type: 'task.updated',
         title: 'Renamed',
@@ -51,7 +52,7 @@ describe('planChange: tasks', () => {
     const task = taskImage('t1', 'p1', 'k1', { status: 'done', updatedAt: '2030-01-01T00:00:00.500Z' });
     const effect = plan('REMOVE', { old: task }, new Date('2030-01-01T00:00:00.000Z'));
     expect(effect).toMatchObject({
-      counts: { total: -1, done: -1 },
+      counted: { taskId: 'k1', status: null, previous: 'done' },
       activity: { type: 'task.deleted', occurredAt: '2030-01-01T00:00:00.999Z' },
     });
     expect(effect).not.toHaveProperty('orphan');
@@ -65,11 +66,12 @@ describe('planChange: tasks', () => {
 describe('planChange: projects and cleanup', () => {
   it('records a renamed project but not a counter update', () => {
     const before = projectImage('t1', 'p1');
-    expect(plan('MODIFY', { old: before, new: { ...before, name: 'New name' } })).toMatchObject({
+    const renamed = plan('MODIFY', { old: before, new: { ...before, name: 'New name' } });
+    expect(renamed).toMatchObject({
       type: 'record',
-      counts: {},
       activity: { type: 'project.updated', title: 'New name', changes: { name: { from: 'Project', to: 'New name' } } },
     });
+    expect(renamed).not.toHaveProperty('counted');
     const counted = { ...before, version: 2, taskCounts: { total: 1, open: 1, in_progress: 0, done: 0 } };
     expect(plan('MODIFY', { old: before, new: counted }).type).toBe('none');
   });
@@ -90,25 +92,69 @@ describe('planChange: projects and cleanup', () => {
     expect(plan('INSERT', { new: { pk: 'x', sk: 'y', entity: 'activity' } }).type).toBe('none');
   });
 
-  it('calls a task without a tenant or status poison', () => {
-    const broken = taskImage('t1', 'p1', 'k1');
-    delete broken.tenantId;
-    expect(() => plan('INSERT', { new: broken })).toThrow(PoisonRecordError);
-    expect(() => plan('INSERT', { new: { ...taskImage('t1', 'p1', 'k2'), status: 7 } })).toThrow(PoisonRecordError);
+  it('adds the tenant of a new project to the list of tenants', () => {
+    expect(plan('INSERT', { new: projectImage('t1', 'p1') })).toEqual({ type: 'register-tenant', tenantId: 't1' });
   });
 });
 
-describe('decodeRecord', () => {
-  it('names the request that made an insert or modification, and only the last writer of a removed item', () => {
-    const task = taskImage('t1', 'p1', 'k1', { lastRequestId: 'req-create' });
-    expect(decodeRecord(streamRecord('INSERT', { new: task }))).toMatchObject({ requestId: 'req-create' });
-    const updated = { ...task, title: 'x', lastRequestId: 'req-update' };
-    expect(decodeRecord(streamRecord('MODIFY', { old: task, new: updated }))).toMatchObject({ requestId: 'req-update' });
-    const removed = decodeRecord(streamRecord('REMOVE', { old: updated }));
-    expect(removed.requestId).toBeUndefined();
-    expect(removed.lastWriteRequestId).toBe('req-update');
+describe('planChange: records that can never succeed', () => {
+  const unprocessable = (reason: string, message: string | RegExp) =>
+    expect.objectContaining({ name: 'UnprocessableRecordError', reason, message: expect.stringMatching(message) });
+  const attempt = (...args: Parameters<typeof plan>) => {
+    try {
+      return plan(...args);
+    } catch (error) {
+      expect(error).toBeInstanceOf(UnprocessableRecordError);
+      return error;
+    }
+  };
+  const without = (item: Record<string, unknown>, attribute: string) => {
+    const copy = { ...item };
+    delete copy[attribute];
+    return copy;
+  };
+
+  it.each([
+    ['a task without a title', 'INSERT', { new: without(taskImage('t1', 'p1', 'k1'), 'title') }, /without a string title/],
+    ['a task without a tenant', 'INSERT', { new: without(taskImage('t1', 'p1', 'k1'), 'tenantId') }, /without a string tenantId/],
+    ['a task of an unknown status', 'INSERT', { new: taskImage('t1', 'p1', 'k1', { status: 'someday' }) }, /not one of the task statuses/],
+    ['the deletion of a task that never had a title', 'REMOVE', { old: without(taskImage('t1', 'p1', 'k1'), 'title') }, /title/],
+    [
+      'a project without a name',
+      'MODIFY',
+      { old: projectImage('t1', 'p1'), new: without(projectImage('t1', 'p1', { description: 'x' }), 'name') },
+      /project item without a string name/,
+    ],
+  ] as const)('cannot read %s', (_, kind, images, message) => {
+    expect(attempt(kind, images)).toEqual(unprocessable('unreadable-item', message));
+  });
+
+  it('does not know an entity it was never told of', () => {
+    expect(attempt('INSERT', { new: { pk: 'x', sk: 'y', entity: 'invoice' } })).toEqual(unprocessable('unknown-entity', /"invoice"/));
+  });
+
+  it('cannot tell what an item is whose entity changed', () => {
+    expect(attempt('MODIFY', { old: projectImage('t1', 'p1'), new: { ...projectImage('t1', 'p1'), entity: 'task' } })).toEqual(
+      unprocessable('unknown-entity', /changed/),
+    );
+  });
+
+  it('counts a task first when a change makes it readable: it was never counted before', () => {
+    const before = without(taskImage('t1', 'p1', 'k1', { status: 'done' }), 'title');
+    expect(plan('MODIFY', { old: before, new: { ...before, title: 'Fixed' } })).toMatchObject({
+      counted: { taskId: 'k1', status: 'done', previous: null },
+    });
+  });
+
+  it('moves no count when a change leaves the status alone', () => {
+    const before = taskImage('t1', 'p1', 'k1');
+    expect(plan('MODIFY', { old: before, new: { ...before, title: 'Renamed' } })).not.toHaveProperty('counted');
   });
 });
+
+function withRawAttribute(record: ReturnType<typeof streamRecord>, name: string, value: unknown) {
+  return { ...record, dynamodb: { ...record.dynamodb, NewImage: { ...record.dynamodb!.NewImage, [name]: value as never } } };
+}
 
 describe('planChange: any other entity with a feed, in a project', () => {
   // An entity of the test's own, as npm run new:resource declares one under projects.
@@ -130,13 +176,9 @@ describe('planChange: any other entity with a feed, in a project', () => {
     ['INSERT', { new: label }, 'label.created'],
     ['REMOVE', { old: label }, 'label.deleted'],
   ] as const)('records a %s as %s, with its id and title, and counts nothing', (kind, images, type) => {
-    expect(planLabel(kind, images)).toMatchObject({
-      type: 'record',
-      tenantId: 't1',
-      projectId: 'p1',
-      counts: {},
-      activity: { type, labelId: 'l1', title: 'Urgent' },
-    });
+    const effect = planLabel(kind, images);
+    expect(effect).toMatchObject({ type: 'record', tenantId: 't1', projectId: 'p1', activity: { type, labelId: 'l1', title: 'Urgent' } });
+    expect(effect).not.toHaveProperty('counted');
   });
 
   it('reports numbers and booleans that changed as text', () => {
@@ -158,10 +200,35 @@ describe('planChange: any other entity with a feed, in a project', () => {
     expect(planChange(decodeRecord(streamRecord('INSERT', { new: label })), topLevel).type).toBe('none');
   });
 
+  it('calls an item without its parent id unreadable', () => {
+    const { projectId: _none, ...orphaned } = label;
+    expect(() => planLabel('INSERT', { new: orphaned })).toThrow(UnprocessableRecordError);
+  });
+
   it('takes no inherited property for an entity', () => {
-    expect(plan('INSERT', { new: { ...label, entity: 'constructor' } })).toEqual({
-      type: 'none',
-      reason: 'entity constructor is not consumed',
-    });
+    expect(() => plan('INSERT', { new: { ...label, entity: 'constructor' } })).toThrow(UnprocessableRecordError);
+  });
+});
+
+describe('decodeRecord', () => {
+  it.each([
+    ['without keys', { ...streamRecord('INSERT', { new: taskImage('t1', 'p1', 'k1') }), dynamodb: { SequenceNumber: '1' } }],
+    ['with keys that are not strings', streamRecord('INSERT', { new: { pk: 1, sk: 2, entity: 'task' } })],
+    [
+      'with an attribute value DynamoDB never sends',
+      withRawAttribute(streamRecord('INSERT', { new: { pk: 'a', sk: 'b' } }), 'title', { Q: 'x' }),
+    ],
+  ])('cannot decode a record %s', (_, record) => {
+    expect(() => decodeRecord(record as never)).toThrow(expect.objectContaining({ reason: 'undecodable' }));
+  });
+
+  it('names the request that made an insert or modification, and only the last writer of a removed item', () => {
+    const task = taskImage('t1', 'p1', 'k1', { lastRequestId: 'req-create' });
+    expect(decodeRecord(streamRecord('INSERT', { new: task }))).toMatchObject({ requestId: 'req-create' });
+    const updated = { ...task, title: 'x', lastRequestId: 'req-update' };
+    expect(decodeRecord(streamRecord('MODIFY', { old: task, new: updated }))).toMatchObject({ requestId: 'req-update' });
+    const removed = decodeRecord(streamRecord('REMOVE', { old: updated }));
+    expect(removed.requestId).toBeUndefined();
+    expect(removed.lastWriteRequestId).toBe('req-update');
   });
 });

@@ -8,13 +8,16 @@ import {
   ENTITIES,
   idAttribute,
   projectEntity,
+  readTask,
   taskEntity,
   trackedAttributes,
   type ActivityChange,
-  type CountsDelta,
+  type CountedChange,
   type EntityDeclaration,
+  type TaskReading,
 } from '@app/data';
 import type { ActivityType } from '@app/schema';
+import { UnprocessableRecordError } from '../errors.js';
 import { requiredString, type Change, type Image } from './decode.js';
 
 export type Effect =
@@ -24,10 +27,12 @@ export type Effect =
       tenantId: string;
       projectId: string;
       activity: ActivityChange;
-      counts: CountsDelta;
+      /** For a change of the status a task is counted under (created, moved, deleted). */
+      counted?: CountedChange;
       /** An item created under a project that no longer exists is deleted. */
       orphan?: { pk: string; sk: string };
     }
+  | { type: 'register-tenant'; tenantId: string }
   | { type: 'start-cleanup'; tenantId: string; projectId: string; requestedAt: string }
   | { type: 'cleanup-step'; tenantId: string; projectId: string };
 
@@ -37,9 +42,10 @@ type Changes = NonNullable<ActivityChange['changes']>;
 const reported = (value: unknown): string | null =>
   value === undefined || value === null ? null : typeof value === 'string' ? value : JSON.stringify(value);
 
-function changedFields(fields: readonly string[], before: Image, after: Image): Changes {
+/** The attributes a client may change (the entity's declaration says which) that this change changed. */
+function changedFields(entity: EntityDeclaration, before: Image, after: Image): Changes {
   const changes: Changes = {};
-  for (const field of fields) {
+  for (const field of trackedAttributes(entity)) {
     const from = reported(before[field]);
     const to = reported(after[field]);
     if (from !== to) changes[field] = { from, to };
@@ -65,58 +71,91 @@ function occurredAt(change: Change): string {
 /** `task.created` and the like: the entity's name and what happened to it (ACTIVITY_TYPES lists them all). */
 const activityType = (entity: EntityDeclaration, event: 'created' | 'updated' | 'deleted') => `${entity.name}.${event}` as ActivityType;
 
-/** The entry's title: the entity's title attribute at the time, when it has one. */
-function titleOf(entity: EntityDeclaration, image: Image | undefined): { title?: string } {
-  return entity.feed?.title ? { title: requiredString(image, entity.feed.title) } : {};
+/** The task of an image that must be readable; one that is not can never be applied. */
+function readable(image: Image | undefined): Extract<TaskReading, { readable: true }> {
+  const task = readTask(image);
+  if (!task.readable) throw new UnprocessableRecordError('unreadable-item', task.problem);
+  return task;
 }
 
-/** How a task's change moves its project's task counts (in all, and per status). */
-function taskCounts(change: Change): CountsDelta {
+/** A task's change: its activity entry, and the status it is counted under. */
+function planTask(change: Change): Effect {
+  const after = change.kind === 'REMOVE' ? undefined : readable(change.newImage);
+  const task = after ?? readable(change.oldImage);
+  // An old image that cannot be read was never counted (its own record was set aside).
+  const before = change.kind === 'INSERT' ? undefined : readTask(change.oldImage);
+  const previous = before?.readable ? before.status : null;
+  const { tenantId, projectId, taskId } = task;
+  const base = { eventId: change.eventId, occurredAt: occurredAt(change), taskId, title: task.title };
   switch (change.kind) {
     case 'INSERT':
-      return { total: 1, [requiredString(change.newImage, 'status')]: 1 };
-    case 'REMOVE':
-      return { total: -1, [requiredString(change.oldImage, 'status')]: -1 };
+      return {
+        type: 'record',
+        tenantId,
+        projectId,
+        activity: { ...base, type: activityType(taskEntity, 'created') },
+        counted: { taskId, status: task.status, previous: null },
+        orphan: change.keys,
+      };
     case 'MODIFY': {
-      const from = requiredString(change.oldImage, 'status');
-      const to = requiredString(change.newImage, 'status');
-      return from === to ? {} : { [from]: -1, [to]: 1 };
+      const changes = changedFields(taskEntity, change.oldImage ?? {}, change.newImage ?? {});
+      if (Object.keys(changes).length === 0) return { type: 'none', reason: 'no tracked field changed' };
+      return {
+        type: 'record',
+        tenantId,
+        projectId,
+        activity: { ...base, type: activityType(taskEntity, 'updated'), changes },
+        ...(previous !== task.status ? { counted: { taskId, status: task.status, previous } } : {}),
+      };
     }
+    case 'REMOVE':
+      return {
+        type: 'record',
+        tenantId,
+        projectId,
+        activity: { ...base, type: activityType(taskEntity, 'deleted') },
+        counted: { taskId, status: null, previous },
+      };
   }
 }
 
-/** A change of an item in a project's partition (a task, or any other entity with a feed). */
+/** The entry's title: the entity's title attribute at the time, when it has one. */
+function titleOf(entity: EntityDeclaration, image: Image | undefined): { title?: string } {
+  return entity.feed?.title ? { title: requiredString(image, entity.feed.title, entity.name) } : {};
+}
+
+/** A change of any other item in a project's partition whose entity has a feed: its activity entry. */
 function planItem(change: Change, entity: EntityDeclaration & { parent: EntityDeclaration }): Effect {
   const item = (change.newImage ?? change.oldImage)!;
-  const tenantId = requiredString(item, 'tenantId');
-  const projectId = requiredString(item, idAttribute(entity.parent));
-  const base = { eventId: change.eventId, occurredAt: occurredAt(change), [idAttribute(entity)]: requiredString(item, 'id') };
-  const counts = entity === taskEntity ? taskCounts(change) : {};
+  const tenantId = requiredString(item, 'tenantId', entity.name);
+  const projectId = requiredString(item, idAttribute(entity.parent), entity.name);
+  const base = { eventId: change.eventId, occurredAt: occurredAt(change), [idAttribute(entity)]: requiredString(item, 'id', entity.name) };
   switch (change.kind) {
     case 'INSERT': {
       const activity = { ...base, type: activityType(entity, 'created'), ...titleOf(entity, change.newImage) };
-      return { type: 'record', tenantId, projectId, activity, counts, orphan: change.keys };
+      return { type: 'record', tenantId, projectId, activity, orphan: change.keys };
     }
     case 'MODIFY': {
-      const changes = changedFields(trackedAttributes(entity), change.oldImage ?? {}, change.newImage ?? {});
+      const changes = changedFields(entity, change.oldImage ?? {}, change.newImage ?? {});
       if (Object.keys(changes).length === 0) return { type: 'none', reason: 'no tracked field changed' };
       const activity = { ...base, type: activityType(entity, 'updated'), ...titleOf(entity, change.newImage), changes };
-      return { type: 'record', tenantId, projectId, activity, counts };
+      return { type: 'record', tenantId, projectId, activity };
     }
     case 'REMOVE': {
       const activity = { ...base, type: activityType(entity, 'deleted'), ...titleOf(entity, change.oldImage) };
-      return { type: 'record', tenantId, projectId, activity, counts };
+      return { type: 'record', tenantId, projectId, activity };
     }
   }
 }
 
 function planProject(change: Change): Effect {
   const item = (change.newImage ?? change.oldImage)!;
-  const tenantId = requiredString(item, 'tenantId');
-  const projectId = requiredString(item, 'id');
-  if (change.kind === 'INSERT') return { type: 'none', reason: 'a new project has nothing to derive' };
+  const tenantId = requiredString(item, 'tenantId', projectEntity.name);
+  const projectId = requiredString(item, 'id', projectEntity.name);
+  // The list of tenants lets a recount of every tenant find their projects without a Scan.
+  if (change.kind === 'INSERT') return { type: 'register-tenant', tenantId };
   if (change.kind === 'REMOVE') return { type: 'start-cleanup', tenantId, projectId, requestedAt: occurredAt(change) };
-  const changes = changedFields(trackedAttributes(projectEntity), change.oldImage ?? {}, change.newImage ?? {});
+  const changes = changedFields(projectEntity, change.oldImage ?? {}, change.newImage ?? {});
   // Counter updates (ours) change the project too; only what a client changed is activity.
   if (Object.keys(changes).length === 0) return { type: 'none', reason: 'no tracked field changed' };
   const activity = {
@@ -126,23 +165,35 @@ function planProject(change: Change): Effect {
     ...titleOf(projectEntity, change.newImage),
     changes,
   };
-  return { type: 'record', tenantId, projectId, activity, counts: {} };
+  return { type: 'record', tenantId, projectId, activity };
+}
+
+function planCleanup(change: Change): Effect {
+  if (change.kind === 'REMOVE') return { type: 'none', reason: 'cleanup finished' };
+  const item = change.newImage!;
+  return {
+    type: 'cleanup-step',
+    tenantId: requiredString(item, 'tenantId', cleanupEntity.name),
+    projectId: requiredString(item, 'projectId', cleanupEntity.name),
+  };
 }
 
 /** Whether the items of an entity are recorded in their project's feed. */
-const inProjectFeed = (entity: EntityDeclaration | undefined): entity is EntityDeclaration & { parent: EntityDeclaration } =>
-  entity?.parent === projectEntity && entity.feed !== undefined;
+const inProjectFeed = (entity: EntityDeclaration): entity is EntityDeclaration & { parent: EntityDeclaration } =>
+  entity.parent === projectEntity && entity.feed !== undefined;
 
 /** The effect of a change, by the declaration of its entity (`entities`: every entity, by name). */
 export function planChange(change: Change, entities: Readonly<Record<string, EntityDeclaration>> = ENTITIES): Effect {
-  const entity = change.entity !== undefined && Object.hasOwn(entities, change.entity) ? entities[change.entity] : undefined;
-  if (entity === projectEntity) return planProject(change);
-  if (entity === cleanupEntity) {
-    if (change.kind === 'REMOVE') return { type: 'none', reason: 'cleanup finished' };
-    const item = change.newImage!;
-    return { type: 'cleanup-step', tenantId: requiredString(item, 'tenantId'), projectId: requiredString(item, 'projectId') };
+  // Items without an entity are not ours (Powertools' idempotency records): the stream filter keeps them away on AWS.
+  if (change.entity === undefined) return { type: 'none', reason: 'entity (none) is not consumed' };
+  const entity = Object.hasOwn(entities, change.entity) ? entities[change.entity] : undefined;
+  if (!entity) {
+    throw new UnprocessableRecordError('unknown-entity', `item of an entity this consumer does not know: ${JSON.stringify(change.entity)}`);
   }
+  if (entity === projectEntity) return planProject(change);
+  if (entity === cleanupEntity) return planCleanup(change);
+  if (entity === taskEntity) return planTask(change);
   if (inProjectFeed(entity)) return planItem(change, entity);
-  // Activity entries and anything else: the stream filter keeps them away on AWS.
-  return { type: 'none', reason: `entity ${change.entity ?? '(none)'} is not consumed` };
+  // Ours but derived (activity entries, counted tasks, the tenant list), or without a feed.
+  return { type: 'none', reason: `entity ${entity.name} is not consumed` };
 }

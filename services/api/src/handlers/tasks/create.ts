@@ -1,5 +1,5 @@
 import { validateTaskCreate } from '@app/schema';
-import { etagOf } from '../../http/etag.js';
+import { etagOf } from '../../http/conditional.js';
 import { idempotency } from '../../http/idempotency.js';
 import { json } from '../../http/response.js';
 import { route } from '../../http/route.js';

@@ -1,11 +1,9 @@
-import { etagOf, notModified } from '../../http/etag.js';
-import { empty, json } from '../../http/response.js';
+import { conditionalGet, preconditionsOf } from '../../http/conditional.js';
 import { route } from '../../http/route.js';
 
-/** GET /projects/{projectId}/tasks/{taskId} */
+/** GET /projects/{projectId}/tasks/{taskId} (If-Match, If-None-Match) */
 export const handler = route({ params: ['projectId', 'taskId'] }, async ({ identity, params, headers, repositories }) => {
+  const preconditions = preconditionsOf(headers);
   const task = await repositories.tasks.get(identity.tenantId, params.projectId, params.taskId);
-  const etag = etagOf(task);
-  if (notModified(headers['if-none-match'], task)) return empty(304, { etag });
-  return json(200, task, { etag });
+  return conditionalGet(task, preconditions);
 });
