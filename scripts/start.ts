@@ -1,162 +1,123 @@
-// npm start: the whole system on this machine.
+// npm start: the whole system on this machine, in one process.
 //   1. DynamoDB: the embedded engine on 127.0.0.1:$DB_PORT (default 8000), data kept in
-//      .local/dynamodb (DB_IN_MEMORY=1 keeps nothing), or any endpoint given in
+//      $STATE_DIR/dynamodb (DB_IN_MEMORY=1 keeps nothing), or any endpoint given in
 //      DYNAMODB_ENDPOINT (DynamoDB Local, LocalStack, AWS) instead.
 //   2. The table from the root serverless.yml, created or brought up to date.
-//   3. The API service through `sls offline` (on OFFLINE_HTTP_PORT, default 3001), behind
-//      the local JWT verifier on http://localhost:$PORT (default 3000), which plays API
-//      Gateway's authorizer with the local issuer's keys (.local/auth; `npm run token`).
-// Ctrl+C stops everything.
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { isLocalEndpoint, LOCAL_CREDENTIALS } from '@app/data/local-endpoint';
-import { createVerifier, loadLocalIssuer, startAuthGateway, type AuthGateway } from '@app/local-auth';
-import { ensureTablesAt, inMemoryRequested, readTableDefinitions, startLocalDynamoDB, type LocalDynamoDB } from '@app/local-dynamodb';
-import { throughputLimitsFromEnv } from '@app/local-dynamodb';
-import { assertPortFree, envPort, waitForPort } from './lib/ports.ts';
-import { startProcess, type ServiceProcess } from './lib/processes.ts';
+//   3. The API on http://localhost:$PORT (default 3000): the local JWT verifier (API Gateway's
+//      authorizer, with the local issuer's keys in $AUTH_DIR; `npm run token`) in front of the
+//      routes of services/api/serverless.yml, each served by its function, built with the
+//      service's esbuild settings and run in a worker thread (packages/local-lambda).
+//   4. The stream consumer, fed by the local event-source mapping (packages/local-streams).
+//   5. A watcher: a saved source file reloads the functions built from it; a saved
+//      serverless.yml reloads the service it describes (lib/changes.ts).
+// It reports readiness and failure through values: an IPC message to a parent that has a
+// channel ({type: 'ready', ...} or {type: 'failed', ...}), and the exit code (0 after Ctrl+C).
+//
+// Why not `sls offline` (as before): on this 2-core machine it served its first request
+// 4.2 s after it was started (1.4 s to boot the framework, 2.7 s to bundle all fifteen
+// functions), reloaded nothing (useInProcess), and its requests crossed a second HTTP server
+// behind the token check. Here a warm npm start served its first 200 after 0.88 s (p50; npm run
+// bench -- --only=start; docs/benchmarks.md). `npm run offline -w @app/api` still runs it alone.
+import inspector from 'node:inspector';
+import { join, relative } from 'node:path';
+import { createVerifier, loadLocalIssuer, startAuthGateway } from '@app/local-auth';
+import { ServiceConfigError, watchFiles } from '@app/local-lambda';
+import { startLocalApi } from './lib/api.ts';
+import { banner } from './lib/banner.ts';
+import { ChangeDispatcher } from './lib/changes.ts';
+import { describeLocalEnv, localEnv, ROOT_DIR } from './lib/local-env.ts';
+import { assertPortFree } from './lib/ports.ts';
+import { LocalStack, type StartMessage } from './lib/stack.ts';
 
 // Lambda runs Node 22; a developer on Node 20.19+ needs no SDK deprecation notice on every start.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const rootDir = fileURLToPath(new URL('..', import.meta.url));
+const started = performance.now();
+const since = () => `${Math.round(performance.now() - started)} ms`;
 const log = (line: string) => console.log(`[start] ${line}`);
-const STAGE = 'local';
 /** Routes that deployed stages serve without the authorizer. */
 const PUBLIC_PATHS: string[] = ['/openapi.json', '/docs', '/docs/'];
 
+const report = (message: StartMessage) => process.send?.(message);
+
+/**
+ * The first SIGINT/SIGTERM. The handlers stay: Ctrl+C under `npm start` can deliver the signal
+ * twice, and a late one must not kill the process (exit code null) while it stops.
+ */
+function signals(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => process.on('SIGINT', resolve).on('SIGTERM', resolve));
+}
+
 async function main(): Promise<number> {
-  const apiPort = envPort('PORT', 3000);
-  const offlinePort = envPort('OFFLINE_HTTP_PORT', 3001);
-  const lambdaPort = envPort('OFFLINE_LAMBDA_PORT', 3002);
-  const external = process.env.DYNAMODB_ENDPOINT?.trim();
-  const dbPort = external ? undefined : envPort('DB_PORT', 8000);
-  await assertPortFree(apiPort, '127.0.0.1', 'PORT');
-  await assertPortFree(offlinePort, '127.0.0.1', 'OFFLINE_HTTP_PORT');
-  await assertPortFree(lambdaPort, '127.0.0.1', 'OFFLINE_LAMBDA_PORT');
-  // Everything the local stack keeps between runs: the database, stream checkpoints and
-  // failed batches, the local issuer's key.
-  const stateDir = process.env.STATE_DIR || join(rootDir, '.local');
-  const inMemory = !external && inMemoryRequested();
-  const issuer = await loadLocalIssuer(process.env.AUTH_DIR ?? join(stateDir, 'auth'));
-
-  const tables = await readTableDefinitions(join(rootDir, 'serverless.yml'), { stage: STAGE });
-  let db: LocalDynamoDB | undefined;
-  let endpoint: string;
-  if (external) {
-    log(`DynamoDB: using ${external} (DYNAMODB_ENDPOINT)`);
-    await ensureTablesAt(external, tables);
-    endpoint = external;
-  } else {
-    const dataDir = inMemory ? undefined : join(stateDir, 'dynamodb');
-    const throughputLimits = throughputLimitsFromEnv(); // DB_THROUGHPUT_LIMITS
-    db = await startLocalDynamoDB({ port: dbPort, dataDir, tables, throughputLimits, warn: (m) => log(`warning: ${m}`) });
-    endpoint = db.endpoint;
-    log(`DynamoDB (embedded) on ${endpoint}, ${dataDir ? `data in ${dataDir}` : 'in memory'}`);
-  }
-  for (const table of tables) log(`table ${table.tableName} ready`);
-
-  const services: ServiceProcess[] = [];
-  const running: { gateway?: AuthGateway } = {};
-  const stopAll = async () => {
-    await running.gateway?.stop();
-    await Promise.all(services.map((s) => s.stop()));
-    await db?.stop();
-  };
-  const signalled = new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve).once('SIGTERM', resolve);
-  });
-
-  const local = !external || isLocalEndpoint(external);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    SLS_TELEMETRY_DISABLED: '1',
-    DYNAMODB_ENDPOINT: endpoint,
-    OFFLINE_HTTP_PORT: String(offlinePort),
-    OFFLINE_LAMBDA_PORT: String(lambdaPort),
-    ...(local
-      ? {
-          AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-          AWS_SESSION_TOKEN: '',
-        }
-      : {}),
-  };
-  const slsBin = join(rootDir, 'node_modules', '.bin', 'sls');
-  // sls offline prints several lines per request (its notices); the gateway below writes one
-  // access line per request instead ([http]), which also spares this process relaying them.
-  // SLS_LOG_LEVEL=notice brings them back.
-  const apiEnv = { ...env, SLS_LOG_LEVEL: process.env.SLS_LOG_LEVEL || 'warning' };
-  const api = startProcess('api', slsBin, ['offline', 'start', '--stage', STAGE], { cwd: join(rootDir, 'services', 'api'), env: apiEnv });
-  services.push(api);
-
-  const waiting = new AbortController();
+  const layout = localEnv();
+  await assertPortFree(layout.apiPort, '127.0.0.1', 'PORT');
+  const stack = new LocalStack(layout, log);
+  const signalled = signals();
+  const interrupted = signalled.then(() => Promise.reject(new Error('interrupted')));
+  interrupted.catch(() => undefined);
   try {
-    await Promise.race([
-      // Ready when it listens (its "Server ready" line is a notice).
-      waitForPort(offlinePort, '127.0.0.1', 180_000, waiting.signal),
-      // sls prints its errors and may keep running: fail at once rather than time out.
-      api.waitFor(/^\s*Error:/, 180_000).then(() => Promise.reject(new Error('sls offline failed to start: see the [api] lines above'))),
-      signalled.then(() => Promise.reject(new Error('interrupted'))),
+    // The database, the services' configurations and the issuer's key are independent: at once.
+    const [issuer] = await Promise.race([
+      Promise.all([loadLocalIssuer(layout.authDir), stack.startDatabase(), stack.openServices()]),
+      interrupted,
     ]);
-  } catch (error) {
-    await stopAll();
-    throw error;
-  } finally {
-    waiting.abort();
-  }
-  running.gateway = await startAuthGateway({
-    port: apiPort,
-    target: `http://127.0.0.1:${offlinePort}`,
-    verify: createVerifier({ jwks: issuer.jwks, issuer: issuer.issuer, audience: issuer.audience }),
-    jwks: issuer.jwks,
-    publicPaths: PUBLIC_PATHS,
-    onResponse: (e) => console.log(`[http] ${e.method} ${e.path} ${e.status} ${e.latencyMs.toFixed(1)} ms`),
-  });
-  log(`API on http://localhost:${apiPort} (bearer tokens from: npm run token -- <user> [--tenant <tenant>])`);
+    stack.api = startLocalApi({ service: stack.apiService!, rootDir: layout.rootDir, log: (line) => console.log(`[api] ${line}`) });
+    stack.gateway = await startAuthGateway({
+      port: layout.apiPort,
+      target: (req, res, claims) => stack.api!.httpApi.handle(req, res, claims),
+      verify: createVerifier({ jwks: issuer.jwks, issuer: issuer.issuer, audience: issuer.audience }),
+      jwks: issuer.jwks,
+      publicPaths: PUBLIC_PATHS,
+      onResponse: (e) => console.log(`[http] ${e.method} ${e.path} ${e.status} ${e.latencyMs.toFixed(1)} ms`),
+    });
+    const apiReadyMs = Math.round(performance.now() - started);
+    console.log(banner({ apiPort: layout.apiPort, routes: stack.api.httpApi.routes, publicPaths: PUBLIC_PATHS, readyIn: since() }));
 
-  // The stream consumer, fed by the local event-source mapping (scripts/stream-runner.ts).
-  const consumer = startProcess(
-    'consumer',
-    process.execPath,
-    ['--conditions=source', '--import', 'tsx', join(rootDir, 'scripts', 'stream-runner.ts')],
-    {
-      cwd: rootDir,
-      // A database kept in memory takes its stream with it: then no checkpoints are kept either.
-      env: { ...env, STREAMS_STATE_DIR: inMemory ? '' : join(stateDir, 'streams') },
-    },
-  );
-  services.push(consumer);
-  try {
-    await Promise.race([
-      consumer.waitFor(/\[runner\] ready/, 120_000),
-      consumer
-        .waitFor(/\[runner\] (?!ready)/, 120_000)
-        .then((line) => Promise.reject(new Error(`stream consumer failed to start: ${line}`))),
-      signalled.then(() => Promise.reject(new Error('interrupted'))),
-    ]);
+    stack.consumer = await Promise.race([stack.startConsumer(), interrupted]);
+    const consumerReadyMs = Math.round(performance.now() - started);
+    log(`stream consumer reading the table's stream (${since()}; its batches log as [consumer])`);
+
+    const dispatcher = new ChangeDispatcher({ stack, log, report });
+    stack.watch = await watchFiles({
+      dirs: [layout.rootDir],
+      onChange: (files) => dispatcher.dispatch(files),
+      onError: (error) => log(`file watcher: ${error.message}`),
+    });
+    const debug = inspector.url();
+    if (debug) log(`debugger on ${debug}: attach Chrome (chrome://inspect) or VS Code; the functions run in worker threads it lists`);
+    log(`ready in ${since()}: saved changes reload; press Ctrl+C to stop`);
+    report({
+      type: 'ready',
+      apiUrl: `http://127.0.0.1:${layout.apiPort}`,
+      dbEndpoint: stack.endpoint,
+      apiReadyMs,
+      consumerReadyMs,
+      layout: describeLocalEnv(layout),
+    });
   } catch (error) {
-    await stopAll();
+    await stack.stop();
     throw error;
   }
-  log('stream consumer running (its batches log as [consumer])');
-  log('ready: press Ctrl+C to stop');
 
-  const stopped = await Promise.race([
-    signalled.then((signal) => `${signal} received`),
-    new Promise<string>((resolve) => api.child.once('exit', (code) => resolve(`api exited (code ${code})`))),
-    new Promise<string>((resolve) => consumer.child.once('exit', (code) => resolve(`stream consumer exited (code ${code})`))),
-  ]);
-  log(`${stopped}: stopping`);
-  await stopAll();
+  const signal = await signalled;
+  log(`${signal}: stopping`);
+  await stack.stop();
   log('stopped');
-  return stopped.endsWith('received') ? 0 : 1;
+  return 0;
 }
 
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`[start] ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
+    const message =
+      error instanceof ServiceConfigError
+        ? `${relative(ROOT_DIR, join(error.serviceDir, 'serverless.yml'))}: ${error.message}`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    console.error(`[start] ${message}`);
+    // The parent learns why before the exit code says that it failed.
+    if (process.send) process.send({ type: 'failed', message } satisfies StartMessage, () => process.exit(1));
+    else process.exit(1);
   },
 );

@@ -1,32 +1,40 @@
-// The stream consumer's local event-source mapping (npm start runs it beside the API):
-// reads the `stream` events of services/stream-consumer/serverless.yml (stage local, through
-// `sls print`) and feeds the function from the table's stream at DYNAMODB_ENDPOINT, with
-// Lambda's settings and delivery rules. Checkpoints and the on-failure destination's files
-// are kept in STREAMS_STATE_DIR (default .local/streams); set it to "" to keep nothing.
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { loadStreamMappings, startStreamRunner } from '@app/local-streams';
+// The stream consumer alone (npm run stream -w @app/stream-consumer; npm start runs the same
+// beside the API): the `stream` events of services/stream-consumer/serverless.yml (stage
+// local) fed from the table's stream at DYNAMODB_ENDPOINT, with Lambda's settings and
+// delivery rules. Checkpoints and failed batches are kept in $STATE_DIR/streams
+// (lib/local-env.ts). Readiness goes to a parent with an IPC channel as {type: 'ready'};
+// the exit code says how it ended (0 after SIGINT/SIGTERM, 1 when it could not start).
+import { startConsumer } from './lib/consumer.ts';
+import { describeLocalEnv, functionEnv, localEnv } from './lib/local-env.ts';
+import { openService } from './lib/service.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const rootDir = fileURLToPath(new URL('..', import.meta.url));
-const serviceDir = join(rootDir, 'services', 'stream-consumer');
+const log = (line: string) => console.log(`[consumer] ${line}`);
 
-async function main() {
-  const endpoint = process.env.DYNAMODB_ENDPOINT;
-  if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set');
-  const mappings = await loadStreamMappings(serviceDir, { stage: 'local', slsBin: join(rootDir, 'node_modules', '.bin', 'sls') });
-  const stateDir = process.env.STREAMS_STATE_DIR ?? join(rootDir, '.local', 'streams');
-  const runner = await startStreamRunner({ serviceDir, mappings, endpoint, stateDir: stateDir || undefined });
-  console.log(`[runner] ready: ${mappings.length} stream mapping(s)${stateDir ? `, checkpoints and failed batches in ${stateDir}` : ''}`);
-  const signal = await new Promise<string>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
-  console.log(`[runner] ${signal}: stopping`);
-  await runner.stop();
+async function main(): Promise<number> {
+  // Listened for from the start: Ctrl+C while it starts stops it cleanly too.
+  const signalled = new Promise<string>((resolve) => process.once('SIGINT', resolve).once('SIGTERM', resolve));
+  const layout = localEnv();
+  const endpoint = layout.externalEndpoint;
+  if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set (the table whose stream to read)');
+  const service = await openService({ layout, name: 'stream-consumer', env: functionEnv(endpoint), output: log });
+  const consumer = await startConsumer({ layout, service, endpoint, log });
+  log(
+    `ready: ${consumer.mappings} stream mapping(s)${layout.streamsDir ? `, checkpoints and failed batches in ${layout.streamsDir}` : ''}`,
+  );
+  process.send?.({ type: 'ready', mappings: consumer.mappings, layout: describeLocalEnv(layout) });
+  log(`${await signalled}: stopping`);
+  await consumer.stop();
+  await service.stop();
+  return 0;
 }
 
 main().then(
-  () => process.exit(0),
+  (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`[runner] ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`[consumer] ${message}`);
+    process.send?.({ type: 'failed', message });
     process.exit(1);
   },
 );

@@ -1,10 +1,10 @@
 // npm run token -- <user> [--tenant <tenant>] [--expires-in <seconds>]
-// Prints a bearer token for the local stack, signed by the local issuer (.local/auth, or
-// AUTH_DIR), as an identity provider would issue it on a deployed stage.
-import { join } from 'node:path';
+// Prints a bearer token for the local stack, signed by the local issuer (AUTH_DIR, by default
+// $STATE_DIR/auth: the key npm start verifies with), as an identity provider would issue it
+// on a deployed stage.
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import { loadLocalIssuer } from '@app/local-auth';
+import { localEnv } from './lib/local-env.ts';
 
 const usage = 'usage: npm run token -- <user> [--tenant <tenant>] [--expires-in <seconds>]';
 
@@ -25,8 +25,13 @@ const expires = parsed.values['expires-in'];
 if (expires !== undefined && !/^-?\d+$/.test(expires)) fail('--expires-in takes a whole number of seconds');
 if (parsed.values.tenant === '') fail('--tenant needs a name');
 
-const rootDir = fileURLToPath(new URL('..', import.meta.url));
-const issuer = await loadLocalIssuer(process.env.AUTH_DIR ?? join(rootDir, '.local', 'auth'));
+let authDir: string;
+try {
+  ({ authDir } = localEnv());
+} catch (error) {
+  fail((error as Error).message);
+}
+const issuer = await loadLocalIssuer(authDir);
 console.log(
   await issuer.sign({ subject: user, tenant: parsed.values.tenant, expiresInSeconds: expires === undefined ? undefined : Number(expires) }),
 );

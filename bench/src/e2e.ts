@@ -1,11 +1,10 @@
 // 4. End to end: requests per second and latency for a read route (GET /projects/{id}) and a
 // write route (POST /projects) at 1 and 10 connections, through the local stack as `npm start`
-// runs it (scripts/start.ts: the token-checking gateway in front of `sls offline` on the
+// runs it (scripts/start.ts: the token-checking gateway in front of the local HTTP API, on the
 // embedded DynamoDB), against a plain node:http server on the same data layer and the same
-// database (bench/baseline/plain-server.ts). Also, as a diagnostic, straight to `sls offline`
-// (its own port, behind no gateway). Load comes from wrk (or autocannon) in its own process.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// database (bench/baseline/plain-server.ts). Also, as a diagnostic, `sls offline` alone on the
+// same service and database (behind no token check), as npm start ran it before it served the
+// routes itself. Load comes from wrk (or autocannon) in its own process.
 import { join } from 'node:path';
 import { loadLocalIssuer } from '@app/local-auth';
 import { ratio, round } from './stats.ts';
@@ -13,6 +12,7 @@ import { generateLoad, type LoadRequest, type LoadResult } from './support/load.
 import { freePort } from '@app/testing';
 import { BENCH_DIR, ROOT_DIR, startChild, TSX_ARGS, type Child } from './support/processes.ts';
 import { CLAIMS, TENANT_ID } from './support/routes.ts';
+import { firstAnswer, spawnSlsOffline, startStack } from './support/stack.ts';
 
 /** The end-to-end target: the stack serves at least this share of the plain server's requests per second. */
 export const E2E_TARGET_RATIO = 0.8;
@@ -23,9 +23,9 @@ export interface E2EFigure {
   route: 'read' | 'write';
   request: string;
   connections: number;
-  /** Through the local stack (gateway + sls offline), as clients of npm start reach it. */
+  /** Through the local stack (the token check and the local HTTP API, one process), as clients of npm start reach it. */
   stack: LoadFigure;
-  /** Diagnostic: straight to sls offline. */
+  /** Diagnostic: `sls offline` alone on the same service (no token check). */
   slsOffline: LoadFigure;
   /** The plain node:http server on @app/data. */
   plain: LoadFigure;
@@ -40,46 +40,6 @@ export interface E2EOptions {
   durationS: number;
   connections: number[];
   log: (line: string) => void;
-}
-
-interface Stack {
-  child: Child;
-  apiUrl: string;
-  offlineUrl: string;
-  dbEndpoint: string;
-  authDir: string;
-}
-
-async function startStack(): Promise<Stack> {
-  const [apiPort, dbPort, offlinePort, lambdaPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const authDir = mkdtempSync(join(tmpdir(), 'bench-auth-'));
-  const child = startChild('stack', process.execPath, [...TSX_ARGS, join(ROOT_DIR, 'scripts', 'start.ts')], {
-    cwd: ROOT_DIR,
-    env: {
-      ...process.env,
-      SLS_TELEMETRY_DISABLED: '1',
-      PORT: String(apiPort),
-      DB_PORT: String(dbPort),
-      OFFLINE_HTTP_PORT: String(offlinePort),
-      OFFLINE_LAMBDA_PORT: String(lambdaPort),
-      AUTH_DIR: authDir,
-      DB_IN_MEMORY: '1',
-    },
-  });
-  try {
-    await child.waitFor(/\[start\] ready/, 240_000);
-  } catch (error) {
-    await child.stop('SIGKILL');
-    rmSync(authDir, { recursive: true, force: true });
-    throw error;
-  }
-  return {
-    child,
-    apiUrl: `http://127.0.0.1:${apiPort}`,
-    offlineUrl: `http://127.0.0.1:${offlinePort}`,
-    dbEndpoint: `http://127.0.0.1:${dbPort}`,
-    authDir,
-  };
 }
 
 async function startPlainServer(dbEndpoint: string): Promise<{ child: Child; url: string }> {
@@ -114,11 +74,21 @@ const figure = ({ connections: _c, durationS: _d, ...rest }: LoadResult): LoadFi
 
 export async function measureEndToEnd(options: E2EOptions): Promise<E2EFigure[]> {
   options.log('starting the local stack (scripts/start.ts, as npm start)');
-  const stack = await startStack();
+  const stack = await startStack({ apiPort: await freePort(), dbPort: await freePort() });
   let plain: { child: Child; url: string } | undefined;
+  let offline: Child | undefined;
   try {
     plain = await startPlainServer(stack.dbEndpoint);
-    const issuer = await loadLocalIssuer(stack.authDir);
+    const offlinePort = await freePort();
+    offline = spawnSlsOffline({
+      serviceDir: join(ROOT_DIR, 'services', 'api'),
+      httpPort: offlinePort,
+      lambdaPort: await freePort(),
+      dbEndpoint: stack.dbEndpoint,
+    });
+    const offlineUrl = `http://127.0.0.1:${offlinePort}`;
+    await firstAnswer(`${offlineUrl}/openapi.json`, (status) => status === 200, { timeoutMs: 180_000, intervalMs: 100 });
+    const issuer = await loadLocalIssuer(stack.layout.authDir);
     const token = await issuer.sign({ subject: CLAIMS.sub, tenant: CLAIMS.tenant, expiresInSeconds: 3_600 });
     const auth = { authorization: `Bearer ${token}` };
     const created = await fetch(`${stack.apiUrl}/projects`, {
@@ -128,7 +98,7 @@ export async function measureEndToEnd(options: E2EOptions): Promise<E2EFigure[]>
     });
     if (created.status !== 201) throw new Error(`POST /projects through the stack answered ${created.status}: ${await created.text()}`);
     const projectId = ((await created.json()) as { id: string }).id;
-    const bases: Record<Target, string> = { stack: stack.apiUrl, slsOffline: stack.offlineUrl, plain: plain.url };
+    const bases: Record<Target, string> = { stack: stack.apiUrl, slsOffline: offlineUrl, plain: plain.url };
     const routes: { route: 'read' | 'write'; request: string; make: (base: string) => LoadRequest; status: number }[] = [
       {
         route: 'read',
@@ -188,7 +158,7 @@ export async function measureEndToEnd(options: E2EOptions): Promise<E2EFigure[]>
     return figures;
   } finally {
     await plain?.child.stop();
-    await stack.child.stop('SIGINT', 30_000);
-    rmSync(stack.authDir, { recursive: true, force: true });
+    await offline?.stop('SIGINT');
+    await stack.stop();
   }
 }

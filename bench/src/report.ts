@@ -10,6 +10,7 @@ import type { DataFigure } from './data-layer.ts';
 import type { E2EFigure } from './e2e.ts';
 import type { OverheadFigure } from './overhead.ts';
 import { kb } from './stats.ts';
+import type { StartFigures } from './start.ts';
 import type { LagFigure } from './stream-lag.ts';
 
 export const START_MARKER = '<!-- bench:results:start -->';
@@ -48,6 +49,7 @@ export interface Results {
   streamLag?: { figures: LagFigure[] };
   capacity?: { itemsAtSize: Record<string, number>; figures: CapacityFigure[] };
   clientSize?: { figures: ClientSizeFigure[] };
+  start?: StartFigures;
 }
 
 export function renderResults(r: Results): string {
@@ -239,6 +241,20 @@ export function renderResults(r: Results): string {
     const rows: Cell[][] = [['bundle (esbuild, ESM, minified)', 'raw', 'gzip']];
     for (const f of r.clientSize.figures) rows.push([f.name, kb(f.bytes), kb(f.gzipBytes)]);
     out.push('', '### 8. Client size', '', markdownTable(rows));
+  }
+
+  if (r.start) {
+    const { ours, slsOffline, runs } = r.start;
+    const rows: Cell[][] = [
+      ['', 'ours ms', '`sls offline` alone ms'],
+      ['first start on a fresh build, to the first 200 (`npm start`)', ours.freshFirst200Ms, slsOffline.freshFirst200Ms],
+      [`warm start to the first 200 (\`npm start\`), p50 of ${runs}`, ours.warmFirst200Ms, slsOffline.warmFirst200Ms],
+      ['scripts/start.ts alone: first 200, p50', ours.scriptFirst200Ms, ''],
+      ['scripts/start.ts alone: stream consumer ready, p50', ours.consumerReadyMs, ''],
+      [`save to new code: a handler, p50 of ${runs}`, ours.reloadHandlerMs, slsOffline.reload],
+      [`save to new code: packages/data, p50 of ${runs}`, ours.reloadDataMs, slsOffline.reload],
+    ];
+    out.push('', '### 9. Start and reload', '', markdownTable(rows));
   }
   return out.join('\n');
 }

@@ -2,6 +2,7 @@
 // baseline; prints tables and writes bench/results.json (its keys: docs/benchmarks.md).
 //   npm run bench                           everything (about 8 to 10 minutes on 2 cores)
 //   npm run bench -- --only=bundle,cold     some sections (written to bench/.build/results.partial.json)
+//   npm run bench -- --only=start           the start and reload section alone
 //   npm run bench -- --quick                fewer runs, for trying the bench itself (never for results.json)
 //   BENCH_API_DIR=services/api-before npm run bench -- --only=bundle,cold,overhead   (a copy beside services/api)
 //                                           another copy of services/api (an older commit's, say), for before/after
@@ -13,6 +14,7 @@ import type { CapacityFigure } from './capacity.ts';
 import { COLD_START_TARGET_RATIO, measureColdStart, type ColdFigure } from './cold-start.ts';
 import { measureDataLayer, type DataFigure } from './data-layer.ts';
 import { E2E_TARGET_RATIO, measureEndToEnd, type E2EFigure } from './e2e.ts';
+import { measureStart, START_TARGETS } from './start.ts';
 import { measureOverhead, OVERHEAD_TARGET_US, type OverheadFigure } from './overhead.ts';
 import { renderResults, updateDocument, type Results } from './report.ts';
 import { formatTable, kb, mark, round } from './stats.ts';
@@ -28,7 +30,7 @@ import { handlerEntry, printService } from './support/service.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const SECTIONS = ['bundle', 'cold', 'overhead', 'e2e', 'data', 'lag', 'capacity', 'client'] as const;
+const SECTIONS = ['bundle', 'cold', 'overhead', 'e2e', 'data', 'lag', 'capacity', 'client', 'start'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const args = process.argv.slice(2);
@@ -65,6 +67,8 @@ const SETTINGS = {
   lagPollIntervalMs: 50,
   capacitySizes: [100, 10_000],
   capacityRepetitions: quick ? 2 : 5,
+  /** Warm starts and saves per kind (plus one fresh start of each). */
+  startRuns: quick ? 2 : 5,
 };
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -109,7 +113,8 @@ async function main() {
     ? resolve(process.env.INIT_CWD ?? process.cwd(), process.env.BENCH_API_DIR)
     : join(ROOT_DIR, 'services', 'api');
   if (process.env.BENCH_API_DIR) results.apiDir = apiDir;
-  const api = await printService(apiDir, 'local');
+  const needApi = (['bundle', 'cold', 'overhead', 'capacity'] as const).some(enabled);
+  const api = needApi ? await printService(apiDir, 'local') : undefined!;
   const bundles: Partial<Record<Layout, BundleSet>> = {};
   const needBundles = enabled('bundle') || enabled('cold') || enabled('overhead');
   if (needBundles) {
@@ -465,7 +470,7 @@ async function main() {
       ]);
     }
     console.log(
-      `\n4. End to end (${loadTool()}, ${SETTINGS.e2eDurationS} s per run, loopback; stack = gateway + sls offline + embedded DynamoDB, as npm start)\n${formatTable(rows)}\n`,
+      `\n4. End to end (${loadTool()}, ${SETTINGS.e2eDurationS} s per run, loopback; stack = token check + local HTTP API + functions in a worker + embedded DynamoDB, as npm start; sls offline alone beside it)\n${formatTable(rows)}\n`,
     );
     const worst = figures.reduce((a, b) => ((b.ratio ?? 0) < (a.ratio ?? 0) ? b : a));
     targets.push({
@@ -475,6 +480,55 @@ async function main() {
       actual: `${worst.ratio}x (${worst.request}, ${worst.connections} connections)`,
       met: figures.every((f) => f.met),
     });
+  }
+
+  // 9. Start and reload (after the others: it starts stacks and sls offline many times)
+  if (enabled('start')) {
+    const start = await measureStart({ runs: SETTINGS.startRuns, log });
+    results.start = { targets: START_TARGETS, ...start };
+    const { ours, slsOffline } = start;
+    const rows: (string | number)[][] = [
+      ['', 'ours ms', 'sls offline alone ms', ''],
+      ['first start on a fresh build, to the first 200 (npm start)', ours.freshFirst200Ms, slsOffline.freshFirst200Ms, ''],
+      [
+        'warm start to the first 200 (npm start), p50',
+        ours.warmFirst200Ms,
+        slsOffline.warmFirst200Ms,
+        mark(ours.warmFirst200Ms <= START_TARGETS.warmFirst200Ms),
+      ],
+      [
+        '  scripts/start.ts alone: first 200 / stream consumer ready, p50',
+        `${ours.scriptFirst200Ms} / ${ours.consumerReadyMs}`,
+        '',
+        mark(ours.consumerReadyMs <= START_TARGETS.consumerReadyMs),
+      ],
+      ['save to new code: a handler, p50', ours.reloadHandlerMs, slsOffline.reload, mark(ours.reloadHandlerMs < START_TARGETS.reloadP50Ms)],
+      ['save to new code: packages/data, p50', ours.reloadDataMs, slsOffline.reload, mark(ours.reloadDataMs < START_TARGETS.reloadP50Ms)],
+    ];
+    console.log(`\n9. Start and reload (${start.runs} runs each; a copy of the repository)\n${formatTable(rows)}\n`);
+    targets.push(
+      {
+        id: 'warmStart',
+        description: 'warm npm start to its first 200 on :PORT, p50',
+        target: `<= ${START_TARGETS.warmFirst200Ms} ms`,
+        actual: `${ours.warmFirst200Ms} ms (sls offline alone: ${slsOffline.warmFirst200Ms} ms)`,
+        met: ours.warmFirst200Ms <= START_TARGETS.warmFirst200Ms,
+      },
+      {
+        id: 'consumerReady',
+        description: 'stream consumer ready, from the spawn of scripts/start.ts, p50',
+        target: `<= ${START_TARGETS.consumerReadyMs} ms`,
+        actual: `${ours.consumerReadyMs} ms`,
+        met: ours.consumerReadyMs <= START_TARGETS.consumerReadyMs,
+      },
+      {
+        id: 'reload',
+        description: 'save to the first response running the new code (a handler; packages/data), p50',
+        target: `< ${START_TARGETS.reloadP50Ms} ms`,
+        actual: `${ours.reloadHandlerMs} ms; ${ours.reloadDataMs} ms`,
+        met: Math.max(ours.reloadHandlerMs, ours.reloadDataMs) < START_TARGETS.reloadP50Ms,
+      },
+    );
   }
 
   results.targets = targets;

@@ -1,6 +1,6 @@
-// Port helpers shared by the root scripts (npm run db, npm start): read ports from the
+// Port helpers of the root scripts (lib/local-env.ts, npm start): read ports from the
 // environment strictly and find out early, in one clear line, that a port is taken.
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 
 export class PortInUseError extends Error {
   readonly port: number;
@@ -37,20 +37,4 @@ export async function assertPortFree(port: number, host = '127.0.0.1', envName?:
     throw error;
   }
   await new Promise<void>((resolve) => server.close(() => resolve()));
-}
-
-/** Resolves once something accepts TCP connections on `port` at `host`; polls until `signal` aborts or time runs out. */
-export async function waitForPort(port: number, host: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!signal?.aborted) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = connect({ port, host });
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error('stopped waiting');
 }

@@ -1,5 +1,6 @@
-// Child processes of the benchmarks: started with their output captured, awaited on a line
-// they print, and always stopped (SIGTERM or SIGINT, then SIGKILL after a grace period).
+// Child processes of the benchmarks: started with their output captured, awaited on an IPC
+// message (the local stack) or a line they print (the baselines), and always stopped (SIGTERM
+// or SIGINT, then SIGKILL after a grace period).
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -17,13 +18,24 @@ export interface Child {
   /** Resolves with the first match of `pattern` in the output; rejects on timeout or exit. */
   waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray>;
   exited: Promise<number | null>;
+  /** The first IPC message (received so far or later) that `accept` takes (children started with `ipc: true`), with when it arrived. */
+  message(accept: (message: ChildMessage) => boolean, timeoutMs: number): Promise<{ message: ChildMessage; at: number }>;
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<number | null>;
 }
 
+export type ChildMessage = { type: string; [key: string]: unknown };
+
 const running = new Set<Child>();
 
-export function startChild(name: string, command: string, args: string[], options: SpawnOptions = {}): Child {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options });
+export function startChild(name: string, command: string, args: string[], options: SpawnOptions & { ipc?: boolean } = {}): Child {
+  const { ipc, ...spawnOptions } = options;
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? (['ipc'] as const) : [])], ...spawnOptions });
+  const messages: { message: ChildMessage; at: number }[] = [];
+  const messageWaiters = new Set<() => void>();
+  child.on('message', (message: ChildMessage) => {
+    messages.push({ message, at: performance.now() });
+    for (const check of messageWaiters) check();
+  });
   let text = '';
   const waiters = new Set<() => void>();
   const onData = (chunk: Buffer) => {
@@ -65,6 +77,27 @@ export function startChild(name: string, command: string, args: string[], option
         };
         waiters.add(check);
         void exited.then((code) => finish(new Error(`${name}: exited with ${code} before ${pattern}; output:\n${text.slice(-4_000)}`)));
+        check();
+      });
+    },
+    message(accept, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const found = messages.find((m) => accept(m.message));
+          if (found) finish(undefined, found);
+        };
+        const timer = setTimeout(
+          () => finish(new Error(`${name}: no such message within ${timeoutMs} ms; output:\n${text.slice(-4_000)}`)),
+          timeoutMs,
+        );
+        const finish = (error?: Error, found?: { message: ChildMessage; at: number }) => {
+          clearTimeout(timer);
+          messageWaiters.delete(check);
+          if (error) reject(error);
+          else resolve(found!);
+        };
+        messageWaiters.add(check);
+        void exited.then((code) => finish(new Error(`${name}: exited with ${code}; output:\n${text.slice(-4_000)}`)));
         check();
       });
     },

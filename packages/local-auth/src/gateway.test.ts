@@ -161,3 +161,35 @@ describe('auth gateway', () => {
     expect(entries.every((e) => e.latencyMs >= 0)).toBe(true);
   });
 });
+
+describe('auth gateway with a function upstream', () => {
+  it('hands a verified request to the function with the verified claims, and a public one without', async () => {
+    // Prepare
+    const calls: { path?: string; claims?: Record<string, unknown> }[] = [];
+    const local = await startAuthGateway({
+      port: 0,
+      target: (req, res, claims) => {
+        calls.push({ path: req.url, claims });
+        res.writeHead(204).end();
+      },
+      verify: createVerifier({ jwks: issuer.jwks, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }),
+      jwks: issuer.jwks,
+      publicPaths: ['/health'],
+    });
+    try {
+      const token = await issuer.sign({ subject: 'carol', tenant: 'acme' });
+
+      // Act
+      await fetch(`${local.url}/projects`, { headers: { authorization: `Bearer ${token}` } });
+      await fetch(`${local.url}/health`);
+
+      // Assess
+      expect(calls).toEqual([
+        { path: '/projects', claims: expect.objectContaining({ sub: 'carol', tenant: 'acme', iss: LOCAL_ISSUER }) },
+        { path: '/health', claims: undefined },
+      ]);
+    } finally {
+      await local.stop();
+    }
+  });
+});

@@ -1,18 +1,19 @@
 // The local stand-in for API Gateway's JWT authorizer: an HTTP front on the API port that
 // verifies every protected request's bearer token, answers 401 problem+json with a
-// WWW-Authenticate challenge when it fails, and forwards the rest to `sls offline`.
+// WWW-Authenticate challenge when it fails, and hands the rest, with the verified claims, to
+// the local API (npm start) or forwards them to an HTTP server (`sls offline`).
 // Written here because serverless-offline decodes JWTs without checking their signature,
 // so on its own it would accept any forged token.
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { JSONWebKeySet } from 'jose';
+import type { JSONWebKeySet, JWTPayload } from 'jose';
 import { AuthenticationError, type Verifier } from './verify.js';
 
 export interface AuthGatewayOptions {
   port: number;
   host?: string;
-  /** Where sls offline listens, e.g. http://127.0.0.1:3010 */
-  target: string;
+  /** Where requests go: an HTTP server to forward them to (`sls offline`, e.g. http://127.0.0.1:3010), or a function that serves them. */
+  target: string | Upstream;
   verify: Verifier;
   /** Served at /.well-known/jwks.json, as an identity provider publishes its keys. */
   jwks: JSONWebKeySet;
@@ -21,6 +22,9 @@ export interface AuthGatewayOptions {
   /** Called once per answered request: the local access log, as API Gateway writes one. */
   onResponse?: (entry: AccessEntry) => void;
 }
+
+/** Serves a request the gateway let through; `claims` are the verified token's (none on public paths and preflights). */
+export type Upstream = (req: IncomingMessage, res: ServerResponse, claims?: JWTPayload) => void;
 
 export interface AccessEntry {
   method: string;
@@ -69,13 +73,11 @@ function badGateway(res: ServerResponse) {
 
 const hasBody = (req: IncomingMessage) => Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
 
-export async function startAuthGateway(options: AuthGatewayOptions): Promise<AuthGateway> {
-  const target = new URL(options.target);
+/** An upstream that forwards each request to the HTTP server at `url`. */
+function proxyTo(url: string): { forward: Upstream; close(): void } {
+  const target = new URL(url);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const isPublic = (path: string) => (options.publicPaths ?? []).some((p) => (p.endsWith('/') ? path.startsWith(p) : path === p));
-  const jwksBody = JSON.stringify(options.jwks);
-
-  const forward = (req: IncomingMessage, res: ServerResponse) => {
+  const forward: Upstream = (req, res) => {
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => !HOP_BY_HOP.has(name)));
     // sls offline gives a request without a content type `application/json`
     // (LambdaProxyIntegrationEventV2), which API Gateway never does: a body sent without one
@@ -96,6 +98,14 @@ export async function startAuthGateway(options: AuthGatewayOptions): Promise<Aut
     upstream.on('error', () => badGateway(res));
     req.pipe(upstream);
   };
+  return { forward, close: () => agent.destroy() };
+}
+
+export async function startAuthGateway(options: AuthGatewayOptions): Promise<AuthGateway> {
+  const proxy = typeof options.target === 'string' ? proxyTo(options.target) : undefined;
+  const forward: Upstream = proxy?.forward ?? (options.target as Upstream);
+  const isPublic = (path: string) => (options.publicPaths ?? []).some((p) => (p.endsWith('/') ? path.startsWith(p) : path === p));
+  const jwksBody = JSON.stringify(options.jwks);
 
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
@@ -111,7 +121,7 @@ export async function startAuthGateway(options: AuthGatewayOptions): Promise<Aut
     }
     if (req.method === 'OPTIONS' || isPublic(path)) return forward(req, res);
     options.verify(req.headers.authorization).then(
-      () => forward(req, res),
+      (claims) => forward(req, res, claims),
       (error: unknown) => {
         if (error instanceof AuthenticationError) {
           req.resume();
@@ -130,7 +140,7 @@ export async function startAuthGateway(options: AuthGatewayOptions): Promise<Aut
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     port,
     async stop() {
-      agent.destroy();
+      proxy?.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

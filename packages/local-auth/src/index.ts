@@ -1,3 +1,3 @@
 export { LOCAL_AUDIENCE, LOCAL_ISSUER, LOCAL_TENANT_CLAIM, loadLocalIssuer, type LocalIssuer, type TokenRequest } from './issuer.js';
 export { AuthenticationError, createVerifier, type Verifier, type VerifierOptions } from './verify.js';
-export { startAuthGateway, type AuthGateway, type AuthGatewayOptions } from './gateway.js';
+export { startAuthGateway, type AccessEntry, type AuthGateway, type AuthGatewayOptions, type Upstream } from './gateway.js';

@@ -6,6 +6,7 @@ export { httpCaller, type Call, type CallOptions, type HttpReply } from './http.
 export { lambdaContext, type LambdaContextOptions } from './lambda-context.js';
 export { captureLogs, type LogCapture } from './logs.js';
 export { freePort } from './ports.js';
+export { copyRepository, type RepositoryCopy } from './repository.js';
 export { slsPackage, type CloudFormationTemplate, type SlsPackageOptions } from './sls.js';
 // The type of `toContainLogLine` (the preset's setupFilesAfterEnv registers the matcher itself):
 // type-only, so that importing this package outside jest loads no @jest/globals.

@@ -1,14 +1,17 @@
 // The shared helpers behave as the suites rely on them to.
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   apiEvent,
   captureLogs,
+  copyRepository,
   defaultRouteEvent,
   DEFAULT_CLAIMS,
   eventually,
@@ -20,6 +23,7 @@ import {
   startTestDatabase,
   waitFor,
   WaitTimeoutError,
+  type RepositoryCopy,
 } from '../src/index.js';
 
 describe('eventually', () => {
@@ -143,7 +147,8 @@ describe('invoke', () => {
 describe('lambdaContext', () => {
   it('counts the remaining time down from the timeout', async () => {
     const context = lambdaContext({ functionName: 'fn', timeoutMs: 1_000 });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // A timer can fire a millisecond early: 30 ms asked, at least 20 ms counted.
+    await new Promise((resolve) => setTimeout(resolve, 30));
     expect(context.getRemainingTimeInMillis()).toBeLessThanOrEqual(980);
     expect(context.getRemainingTimeInMillis()).toBeGreaterThan(500);
     expect(context.invokedFunctionArn).toBe('arn:aws:lambda:us-east-1:000000000000:function:fn');
@@ -261,6 +266,26 @@ describe('startTestDatabase', () => {
     } finally {
       await db.stop();
     }
+  });
+});
+
+describe('copyRepository', () => {
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
+  let copy: RepositoryCopy;
+  beforeAll(async () => {
+    copy = await copyRepository(root);
+  }, 60_000);
+  afterAll(() => copy.remove());
+
+  it('copies the files git knows, and the generated folders it is told', () => {
+    expect(readFileSync(join(copy.dir, 'package.json'), 'utf8')).toBe(readFileSync(join(root, 'package.json'), 'utf8'));
+    expect(existsSync(join(copy.dir, 'packages/schema/src/generated/openapi.json'))).toBe(true);
+  });
+
+  it("resolves the workspace's packages to the copy, and installed ones to the checkout", () => {
+    expect(realpathSync(join(copy.dir, 'node_modules/@app/data'))).toBe(realpathSync(join(copy.dir, 'packages/data')));
+    expect(realpathSync(join(copy.dir, 'node_modules/esbuild'))).toBe(realpathSync(join(root, 'node_modules/esbuild')));
+    expect(existsSync(join(copy.dir, 'node_modules/.cache'))).toBe(false);
   });
 });
 

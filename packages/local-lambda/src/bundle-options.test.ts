@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { esbuildOptionsFrom } from './service.ts';
+import { esbuildOptionsFrom } from './bundle-options.js';
 
 describe('esbuildOptionsFrom (what serverless-esbuild passes to esbuild)', () => {
   it("keeps esbuild's options, drops the plugin's own and maps exclude and outputFileExtension", () => {

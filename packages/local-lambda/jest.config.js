@@ -1,0 +1,5 @@
+/** @type {import('jest').Config} */
+export default {
+  preset: '../../jest.preset.js',
+  coverageThreshold: { global: { lines: 87 } },
+};
