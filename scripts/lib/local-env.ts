@@ -75,7 +75,11 @@ export function functionEnv(endpoint: string, env: NodeJS.ProcessEnv = process.e
     DYNAMODB_ENDPOINT: endpoint,
     AWS_REGION: env.AWS_REGION || 'us-east-1',
     ...(isLocalEndpoint(endpoint)
-      ? { AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey, AWS_SESSION_TOKEN: '' }
+      ? {
+          AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+          AWS_SESSION_TOKEN: '',
+        }
       : {}),
   };
 }

@@ -6,7 +6,7 @@
 //   - no internal detail in a body; the security headers on every response;
 //   - a success is a valid resource or page;
 //   - every DynamoDB expression string is placeholders and keywords only: no input in it.
-import { childPartitionKey, getDocumentClient, keyOf, keyPrefix, projectEntity } from '@app/data';
+import { childPartitionKey, getDocumentClient, integerFromEnv, keyOf, keyPrefix, projectEntity } from '@app/data';
 import { apiEvent, DEFAULT_CLAIMS, defaultRouteEvent, invoke, lambdaContext, startTestDatabase, type TestDatabase } from '@app/testing';
 import {
   CACHE_CONTROL_REVALIDATE,
@@ -41,7 +41,7 @@ import { handler as listActivity } from '../src/handlers/activity/list.js';
 import { handler as updateTask } from '../src/handlers/tasks/update.js';
 import type { HttpResponse } from '../src/http/response.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
+const RUNS = integerFromEnv('FUZZ_RUNS', { fallback: 250, min: 1, max: 1_000_000 });
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>;
 
 let db: TestDatabase;
