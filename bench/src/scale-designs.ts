@@ -12,14 +12,18 @@ import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import {
   activityEntity,
+  childPartitionKey,
   composeKey,
   countedTaskEntity,
   countsDelta,
   createRepositories,
+  keyOf,
   keyPrefix,
   projectEntity,
   ProjectionWriter,
+  TABLE_INDEXES,
   taskEntity,
+  toItem,
   type ActivityChange,
   type CountedChange,
   type TaskCounts,
@@ -95,18 +99,11 @@ export async function currentDesign(client: DynamoDBDocumentClient, tableName: s
 /** The design before issue 17 (see the top of this file). */
 export async function counterOnProjectDesign(client: DynamoDBDocumentClient, tableName: string): Promise<Design> {
   const consumer = await loadConsumer();
-  const projectKey = (tenantId: string, projectId: string) => ({
-    pk: composeKey(projectEntity.keys.pk, { tenantId }),
-    sk: composeKey(projectEntity.keys.sk, { projectId }),
-  });
-  const taskKey = (tenantId: string, projectId: string, taskId: string) => ({
-    pk: composeKey(taskEntity.keys.pk, { tenantId, projectId }),
-    sk: composeKey(taskEntity.keys.sk, { taskId }),
-  });
-  const countedKey = (tenantId: string, projectId: string, taskId: string) => ({
-    pk: composeKey(countedTaskEntity.keys.pk, { tenantId, projectId }),
-    sk: composeKey(countedTaskEntity.keys.sk, { taskId }),
-  });
+  const projectKey = (tenantId: string, projectId: string) => keyOf(projectEntity, { tenantId, projectId });
+  const taskKey = (tenantId: string, projectId: string, taskId: string) => keyOf(taskEntity, { tenantId, projectId, taskId });
+  const countedKey = (tenantId: string, projectId: string, taskId: string) => keyOf(countedTaskEntity, { tenantId, projectId, taskId });
+  const statusIndexKey = (tenantId: string, projectId: string, status: TaskStatus) =>
+    composeKey(taskEntity.indexes.byStatus.pk, { tenantId, projectId, status });
   const assertProject = async (tenantId: string, projectId: string) => {
     const { Item } = await client.send(
       new GetCommand({ TableName: tableName, Key: projectKey(tenantId, projectId), ConsistentRead: true }),
@@ -140,19 +137,8 @@ export async function counterOnProjectDesign(client: DynamoDBDocumentClient, tab
         };
       }
     }
-    const entry = {
-      pk: composeKey(activityEntity.keys.pk, { tenantId, projectId }),
-      sk: composeKey(activityEntity.keys.sk, { occurredAt: activity.occurredAt, eventId: activity.eventId }),
-      entity: activityEntity.name,
-      tenantId,
-      projectId,
-      id: activity.eventId,
-      type: activity.type,
-      taskId: activity.taskId,
-      title: activity.title,
-      ...(activity.changes ? { changes: activity.changes } : {}),
-      occurredAt: activity.occurredAt,
-    };
+    const { eventId, ...rest } = activity;
+    const entry = toItem(activityEntity, tenantId, { ...rest, id: eventId, projectId });
     const moves = Object.entries(delta).filter(([, n]) => n !== 0);
     const names: Record<string, string> = { '#c': 'taskCounts', '#v': 'version' };
     const values: Record<string, number> = { ':one': 1 };
@@ -199,17 +185,14 @@ export async function counterOnProjectDesign(client: DynamoDBDocumentClient, tab
       await client.send(
         new PutCommand({
           TableName: tableName,
-          Item: {
-            ...projectKey(tenantId, projectId),
-            entity: projectEntity.name,
-            tenantId,
+          Item: toItem(projectEntity, tenantId, {
             id: projectId,
             name,
             createdAt: now,
             updatedAt: now,
             version: 1,
             taskCounts: { total: 0, open: 0, in_progress: 0, done: 0 },
-          },
+          }),
         }),
       );
       return projectId;
@@ -224,12 +207,7 @@ export async function counterOnProjectDesign(client: DynamoDBDocumentClient, tab
             {
               Put: {
                 TableName: tableName,
-                Item: {
-                  ...taskKey(tenantId, projectId, taskId),
-                  gsi1pk: composeKey(taskEntity.keys.gsi1pk, { tenantId, projectId, status: 'open' }),
-                  gsi1sk: composeKey(taskEntity.keys.gsi1sk, { taskId }),
-                  entity: taskEntity.name,
-                  tenantId,
+                Item: toItem(taskEntity, tenantId, {
                   id: taskId,
                   projectId,
                   title,
@@ -237,7 +215,7 @@ export async function counterOnProjectDesign(client: DynamoDBDocumentClient, tab
                   createdAt: now,
                   updatedAt: now,
                   version: 1,
-                },
+                }),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
@@ -254,10 +232,10 @@ export async function counterOnProjectDesign(client: DynamoDBDocumentClient, tab
           Key: taskKey(tenantId, projectId, taskId),
           UpdateExpression: 'SET #s = :s, #g = :g, #u = :u, #v = #v + :one',
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#s': 'status', '#g': 'gsi1pk', '#u': 'updatedAt', '#v': 'version' },
+          ExpressionAttributeNames: { '#s': 'status', '#g': TABLE_INDEXES.byStatus.pk, '#u': 'updatedAt', '#v': 'version' },
           ExpressionAttributeValues: {
             ':s': status,
-            ':g': composeKey(taskEntity.keys.gsi1pk, { tenantId, projectId, status }),
+            ':g': statusIndexKey(tenantId, projectId, status),
             ':u': new Date().toISOString(),
             ':one': 1,
           },
@@ -274,7 +252,7 @@ export async function counterOnProjectDesign(client: DynamoDBDocumentClient, tab
     counts: async (tenantId, projectId) => (await assertProject(tenantId, projectId)).taskCounts as TaskCounts,
     async listTasks(tenantId, projectId, limit) {
       await assertProject(tenantId, projectId);
-      return query(composeKey(taskEntity.keys.pk, { tenantId, projectId }), keyPrefix(taskEntity.keys.sk), limit);
+      return query(childPartitionKey(projectEntity, { tenantId, id: projectId }), keyPrefix(taskEntity.keys.sk), limit);
     },
     listProjects: (tenantId, limit) => query(composeKey(projectEntity.keys.pk, { tenantId }), keyPrefix(projectEntity.keys.sk), limit),
   };

@@ -7,7 +7,7 @@
  *   cleanup     TENANT#<tenantId>                      CLEANUP#<projectId>
  *   task        TENANT#<tenantId>#PROJECT#<projectId>  TASK#<taskId>                     ...#STATUS#<status> / TASK#<taskId>
  *   activity    TENANT#<tenantId>#PROJECT#<projectId>  ACTIVITY#<occurredAt>#<activityId>
- *   presence    TENANT#<tenantId>#PROJECT#<projectId>  PROJECT                           (no entity: a project exists)
+ *   presence    TENANT#<tenantId>#PROJECT#<projectId>#PRESENCE  PROJECT                  (no entity: the project exists)
  *   counted     TENANT#<tenantId>#PROJECT#<projectId>  COUNTED#<taskId>
  *   counts      TENANT#<tenantId>#PROJECT#<projectId>#COUNTS#<shard>  COUNTS
  *   tenant      TENANTS                                TENANT#<tenantId>

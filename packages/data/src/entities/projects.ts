@@ -11,8 +11,8 @@ export const projectEntity = {
     pk: [label('TENANT'), attr('tenantId')],
     sk: [label('PROJECT'), attr('projectId')],
   },
-  // Its tasks (and any other child) check it here, in its own partition, never on its item in
-  // the tenant's (docs/scale.md). Its task counts are items of their own (project-counts.ts).
-  presence: { sk: [label('PROJECT')] },
+  // Its tasks (and any other child) check it at this item, in a partition of its own, never at
+  // its item in the tenant's (docs/scale.md). Its task counts are items of their own (project-counts.ts).
+  presence: { partition: [label('PRESENCE')], sk: [label('PROJECT')] },
   feed: { title: 'name' },
 } as const satisfies EntityDeclaration;
