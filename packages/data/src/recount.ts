@@ -270,31 +270,38 @@ class Recount {
   ): Promise<boolean> {
     const expr = new ExpressionBuilder();
     const revision = Number(read?.revision ?? 0);
+    const put = {
+      TableName: this.ctx.tableName,
+      Item: {
+        ...countShardKey(tenantId, projectId, shard),
+        entity: projectCountsEntity.name,
+        tenantId,
+        projectId,
+        shard,
+        ...counts,
+        revision: revision + 1,
+      },
+      // From the shard as read: its revision, or (written by hand, say) none, or no shard at all.
+      ConditionExpression: !read
+        ? `attribute_not_exists(${expr.name(TABLE_KEY.pk)})`
+        : read.revision === undefined
+          ? `attribute_exists(${expr.name(TABLE_KEY.pk)}) AND attribute_not_exists(${expr.name('revision')})`
+          : `${expr.name('revision')} = ${expr.value(revision)}`,
+      ...expr.attributes,
+    };
     try {
+      // Only while the project exists: a shard written after its deletion would outlive it.
       await this.ctx.client.send(
-        new PutCommand({
-          TableName: this.ctx.tableName,
-          Item: {
-            ...countShardKey(tenantId, projectId, shard),
-            entity: projectCountsEntity.name,
-            tenantId,
-            projectId,
-            shard,
-            ...counts,
-            revision: revision + 1,
-          },
-          // From the shard as read: its revision, or (written by hand, say) none, or no shard at all.
-          ConditionExpression: !read
-            ? `attribute_not_exists(${expr.name(TABLE_KEY.pk)})`
-            : read.revision === undefined
-              ? `attribute_exists(${expr.name(TABLE_KEY.pk)}) AND attribute_not_exists(${expr.name('revision')})`
-              : `${expr.name('revision')} = ${expr.value(revision)}`,
-          ...expr.attributes,
+        new TransactWriteCommand({
+          TransactItems: [
+            { ConditionCheck: existsCheck(this.ctx, existenceKey(projectEntity, { tenantId, id: projectId })) },
+            { Put: put },
+          ],
         }),
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) return false;
       throw error;
     }
   }
