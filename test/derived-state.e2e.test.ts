@@ -206,7 +206,9 @@ async function editCounter(projectId: string, taskCounts: Record<string, number>
     new UpdateCommand({
       TableName: TABLE,
       Key: keyOf(projectCountsEntity, { tenantId: TENANT, projectId, shard: first! }),
-      UpdateExpression: `SET ${Object.keys(counts).map((key, i) => `#k${i} = :v${i}`).join(', ')}`,
+      UpdateExpression: `SET ${Object.keys(counts)
+        .map((key, i) => `#k${i} = :v${i}`)
+        .join(', ')}`,
       ExpressionAttributeNames: Object.fromEntries(Object.keys(counts).map((key, i) => [`#k${i}`, key])),
       ExpressionAttributeValues: Object.fromEntries(Object.values(counts).map((value, i) => [`:v${i}`, value])),
     }),
