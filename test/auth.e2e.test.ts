@@ -108,7 +108,6 @@ describe('tenant isolation', () => {
   });
 
   it('leaves the owner its project as it was', async () => {
-    // (Its version may have moved: the stream consumer counts the task in taskCounts.)
     expect((await call('GET', p, { token: acme })).body).toMatchObject({ name: 'Acme roadmap' });
   });
 

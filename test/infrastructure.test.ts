@@ -118,6 +118,9 @@ describe('api service (services/api/serverless.yml)', () => {
     // The catch-all route touches no table.
     NotFound: [],
   };
+  // The routes that show a project read its task counts, kept in items of their own (BatchGetItem).
+  for (const name of ['GetProject', 'ListProjects', 'UpdateProject'])
+    expectedActions[name] = [...expectedActions[name]!, 'dynamodb:BatchGetItem'].sort();
   const tableArn = { 'Fn::ImportValue': 'rest-api-data-dev-TableArn' };
   const indexArn = { 'Fn::Join': ['', [tableArn, `/index/${TABLE_INDEXES.byStatus.name}`]] };
 
@@ -125,11 +128,11 @@ describe('api service (services/api/serverless.yml)', () => {
     expect(expectedActions).toMatchObject({
       CreateProject: IDEMPOTENCY_RECORDS,
       CreateTask: ['dynamodb:ConditionCheckItem', ...IDEMPOTENCY_RECORDS].sort(),
-      ListProjects: ['dynamodb:Query'],
+      ListProjects: ['dynamodb:BatchGetItem', 'dynamodb:Query'],
       ListTasks: ['dynamodb:GetItem', 'dynamodb:Query'],
       ListActivity: ['dynamodb:GetItem', 'dynamodb:Query'],
       GetTask: ['dynamodb:GetItem'],
-      UpdateProject: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      UpdateProject: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'],
       DeleteTask: ['dynamodb:DeleteItem', 'dynamodb:GetItem'],
       DocsPage: [],
     });
@@ -326,9 +329,12 @@ describe('stream consumer service (services/stream-consumer/serverless.yml)', ()
     });
   });
 
-  it('lets the recount function read the table, write counts, and put only entries in projects’ partitions', () => {
+  it('lets the recount function read the table, list tenants, and put only entries, count shards and presence items in projects’ partitions', () => {
     expect(roleStatements('Recount')).toEqual([
-      expect.objectContaining({ Action: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: tableArn }),
+      expect.objectContaining({
+        Action: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
+        Resource: tableArn,
+      }),
       {
         Effect: 'Allow',
         Action: ['dynamodb:PutItem'],

@@ -58,12 +58,7 @@ function filler(n: number, fixture: Fixture, serial: number) {
   const stamps = { createdAt: at, updatedAt: at, version: 1 };
   switch (n % 4) {
     case 0:
-      return toItem(projectEntity, TENANT_ID, {
-        id,
-        name: `Filler project ${serial}`,
-        ...stamps,
-        taskCounts: projectEntity.initial.taskCounts,
-      });
+      return toItem(projectEntity, TENANT_ID, { id, name: `Filler project ${serial}`, ...stamps });
     case 1:
       return toItem(taskEntity, TENANT_ID, { id, projectId: fixture.projectId, title: `Filler task ${serial}`, status: 'open', ...stamps });
     case 2:

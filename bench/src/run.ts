@@ -3,6 +3,7 @@
 //   npm run bench                           everything (about 8 to 10 minutes on 2 cores)
 //   npm run bench -- --only=bundle,cold     some sections (written to bench/.build/results.partial.json)
 //   npm run bench -- --only=start           the start and reload section alone
+//   npm run bench -- --only=scale           where throughput limits stop one tenant's task churn and hot lists, before and after issue 17
 //   npm run bench -- --quick                fewer runs, for trying the bench itself (never for results.json)
 //   BENCH_API_DIR=services/api-before npm run bench -- --only=bundle,cold,overhead   (a copy beside services/api)
 //                                           another copy of services/api (an older commit's, say), for before/after
@@ -18,6 +19,7 @@ import { measureStart, START_TARGETS } from './start.ts';
 import { measureOverhead, OVERHEAD_TARGET_US, type OverheadFigure } from './overhead.ts';
 import { renderResults, updateDocument, type Results } from './report.ts';
 import { formatTable, kb, mark, round } from './stats.ts';
+import { rampRates, SCALE_TARGET_RATIO, type ScaleFigure } from './scale.ts';
 import { consumerMapping, STREAM_LAG_TARGET_P50_MS, type LagFigure } from './stream-lag.ts';
 import { startDatabase, type Database } from './support/db.ts';
 import { CURSOR_SECRET, seedFixture } from './support/fixture.ts';
@@ -30,7 +32,7 @@ import { handlerEntry, printService } from './support/service.ts';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const SECTIONS = ['bundle', 'cold', 'overhead', 'e2e', 'data', 'lag', 'capacity', 'client', 'start'] as const;
+const SECTIONS = ['bundle', 'cold', 'overhead', 'e2e', 'data', 'lag', 'capacity', 'client', 'start', 'scale'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const args = process.argv.slice(2);
@@ -69,6 +71,14 @@ const SETTINGS = {
   capacityRepetitions: quick ? 2 : 5,
   /** Warm starts and saves per kind (plus one fresh start of each). */
   startRuns: quick ? 2 : 5,
+  // Task changes (and list reads) per second of one tenant, on the clock the scale section moves.
+  scaleRates: rampRates(50, quick ? 1_600 : 9_051),
+  scaleReadRates: rampRates(200, quick ? 1_600 : 4_525),
+  // Few enough that the ramp meets their partitions' ceiling (about 185 changes a second each: docs/scale.md).
+  scaleManyProjects: 32,
+  scaleStepSeconds: 1,
+  scaleTickMs: 100,
+  scaleBurstSeconds: 0.1,
 };
 
 const log = (line: string) => console.log(`[bench] ${line}`);
@@ -434,6 +444,64 @@ async function main() {
             .map((f) => f.functionName)
             .join(', '),
       met: figures.every((f) => f.same),
+    });
+  }
+
+  // 10. Scale
+  if (enabled('scale')) {
+    const figure = await runPhase<ScaleFigure>(
+      {
+        phase: 'scale',
+        options: {
+          rates: SETTINGS.scaleRates,
+          readRates: SETTINGS.scaleReadRates,
+          manyProjects: SETTINGS.scaleManyProjects,
+          stepSeconds: SETTINGS.scaleStepSeconds,
+          tickMs: SETTINGS.scaleTickMs,
+          burstSeconds: SETTINGS.scaleBurstSeconds,
+        },
+      },
+      log,
+      1_800_000,
+    );
+    results.scale = { targetRatio: SCALE_TARGET_RATIO, ...figure };
+    const rows: (string | number | null)[][] = [
+      [
+        'design',
+        'load',
+        'projects',
+        'onset /s',
+        'last clean /s',
+        'first throttled key',
+        'lag p99 ms (last clean)',
+        'lag max ms (onset)',
+        'counts',
+      ],
+    ];
+    for (const r of figure.ramps) {
+      const clean = r.steps.find((s) => s.rate === r.lastCleanRate);
+      const onset = r.steps.find((s) => s.rate === r.onsetRate);
+      rows.push([
+        r.design,
+        r.kind,
+        r.projects,
+        r.onsetRate ?? `none up to ${r.lastCleanRate}`,
+        r.lastCleanRate,
+        onset?.throttledKeys[0] ?? '',
+        r.kind === 'churn' ? (clean?.lagP99Ms ?? '') : '',
+        r.kind === 'churn' ? (onset?.lagMaxMs ?? '') : '',
+        r.kind === 'churn' ? (r.steps.every((s) => s.countsExact) ? 'exact' : 'WRONG') : '',
+      ]);
+    }
+    console.log(
+      `\n10. Scale (throughput limits on; rates on the engine's clock, steps of ${SETTINGS.scaleStepSeconds} s in ticks of ${SETTINGS.scaleTickMs} ms, partitions keep ${SETTINGS.scaleBurstSeconds} s of burst)\n${formatTable(rows)}\n`,
+    );
+    targets.push({
+      id: 'scale',
+      description: `onset of throttling of one tenant's task churn over ${SETTINGS.scaleManyProjects} projects, current vs counters on the project item, counts exact`,
+      target: `>= ${SCALE_TARGET_RATIO}x, exact`,
+      actual: `${figure.churnRatio.atLeast ? '>= ' : ''}${figure.churnRatio.value}x, counts ${figure.countsExact ? 'exact' : 'WRONG'}`,
+      met: figure.met,
     });
   }
 

@@ -6,14 +6,18 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { v7 as uuidv7 } from 'uuid';
 import {
+  existenceKey,
+  idAttribute,
   indexKeysAfterPatch,
   keyOf,
   keyValuesOf,
   mutableAttributes,
   newResource,
+  presenceKey,
   toItem,
   toResource,
   type EntityDeclaration,
+  type Item,
   type ItemLocator,
 } from './entity.js';
 import { ConflictError, NotFoundError } from './errors.js';
@@ -21,6 +25,7 @@ import { composeKey, keyPrefix, TABLE_INDEXES, TABLE_KEY, type IndexName } from 
 import {
   cancellationCodes,
   deleteVersioned,
+  deleteVersionedWith,
   existsCheck,
   getItem,
   newItemPut,
@@ -58,13 +63,19 @@ function parentOf(entity: EntityDeclaration): EntityDeclaration {
   return entity.parent;
 }
 
-/** The key of a child's parent. */
+/** Where a child's parent is checked: its presence item, in the parent's own partition, when it declares one. */
 const parentKey = (entity: EntityDeclaration, at: CollectionLocator) =>
-  itemRef(parentOf(entity), { tenantId: at.tenantId, id: at.parentId! }).key;
+  existenceKey(parentOf(entity), { tenantId: at.tenantId, id: at.parentId! });
 
-/** Throws NotFoundError unless the item exists for this tenant. */
+/** Throws NotFoundError unless the item exists for this tenant (read where its existence is kept). */
 export async function assertExists(ctx: TableContext, entity: EntityDeclaration, at: ItemLocator): Promise<void> {
-  if (!(await getItem(ctx, itemRef(entity, at).key))) throw new NotFoundError(entity.name, at.id);
+  if (!(await getItem(ctx, existenceKey(entity, at)))) throw new NotFoundError(entity.name, at.id);
+}
+
+/** The presence item of a new item, when its entity declares one. */
+function presenceItem(entity: EntityDeclaration, at: ItemLocator): Item | undefined {
+  const key = presenceKey(entity, at);
+  return key && { ...key, tenantId: at.tenantId, [idAttribute(entity)]: at.id };
 }
 
 /** Throws NotFoundError unless a child's parent exists for this tenant; nothing for a top-level entity. */
@@ -86,20 +97,20 @@ export async function createItem<T>(
   const resource = newResource(entity, { id: uuidv7(), parentId: at.parentId, now: timestamp(ctx) }, input);
   const item = toItem(entity, at.tenantId, resource);
   const ref = itemRef(entity, { ...at, id: resource.id as string });
-  if (!entity.parent) {
+  const presence = presenceItem(entity, { ...at, id: ref.id });
+  if (!entity.parent && !presence) {
     await putNew(ctx, ref, item);
     return resource as T;
   }
+  // A child with the check that its parent exists; an item that has a presence item with it.
+  const check = entity.parent ? [{ ConditionCheck: existsCheck(ctx, parentKey(entity, at)) }] : [];
+  const withPresence = presence ? [{ Put: newItemPut(ctx, presence) }] : [];
   try {
-    await ctx.client.send(
-      new TransactWriteCommand({
-        TransactItems: [{ ConditionCheck: existsCheck(ctx, parentKey(entity, at)) }, { Put: newItemPut(ctx, item) }],
-      }),
-    );
+    await ctx.client.send(new TransactWriteCommand({ TransactItems: [...check, { Put: newItemPut(ctx, item) }, ...withPresence] }));
   } catch (error) {
-    const [parent, own] = cancellationCodes(error) ?? [];
-    if (parent === 'ConditionalCheckFailed') throw new NotFoundError(entity.parent.name, at.parentId!);
-    if (own === 'ConditionalCheckFailed') throw new ConflictError(`${entity.name} ${ref.id} already exists`, { cause: error });
+    const codes = cancellationCodes(error) ?? [];
+    if (entity.parent && codes[0] === 'ConditionalCheckFailed') throw new NotFoundError(entity.parent.name, at.parentId!);
+    if (codes.includes('ConditionalCheckFailed')) throw new ConflictError(`${entity.name} ${ref.id} already exists`, { cause: error });
     throw error;
   }
   return resource as T;
@@ -171,12 +182,16 @@ export async function updateResource<T>(
   return toResource<T>(entity, item);
 }
 
+/** Deletes an item; one with a presence item deletes it (and `alsoDelete`, items only it owns) in the same transaction. */
 export async function deleteResource(
   ctx: TableContext,
   entity: EntityDeclaration,
   at: ItemLocator,
   options: WriteOptions = {},
+  alsoDelete?: { pk: string; sk: string }[],
 ): Promise<void> {
   await assertParentExists(ctx, entity, at);
-  await deleteVersioned(ctx, { ...itemRef(entity, at), ...options });
+  const presence = presenceKey(entity, at);
+  if (presence) await deleteVersionedWith(ctx, { ...itemRef(entity, at), ...options }, [presence, ...(alsoDelete ?? [])]);
+  else await deleteVersioned(ctx, { ...itemRef(entity, at), ...options });
 }

@@ -87,14 +87,17 @@ describe('newResource', () => {
   });
 
   it('gives each new item its own copy of the initial values', () => {
+    // Prepare: a server-managed attribute of the project's schema, given an initial value
+    const withInitial = { ...projectEntity, initial: { taskCounts: { total: 0, open: 0, in_progress: 0, done: 0 } } };
+
     // Act
     const [a, b] = [
-      newResource(projectEntity, { id: 'a', now: 'now' }, { name: 'a' }),
-      newResource(projectEntity, { id: 'b', now: 'now' }, { name: 'b' }),
+      newResource(withInitial, { id: 'a', now: 'now' }, { name: 'a' }),
+      newResource(withInitial, { id: 'b', now: 'now' }, { name: 'b' }),
     ];
 
     // Assess
-    expect(a.taskCounts).toEqual(projectEntity.initial.taskCounts);
+    expect(a.taskCounts).toEqual(withInitial.initial.taskCounts);
     expect(a.taskCounts).not.toBe(b.taskCounts);
   });
 });

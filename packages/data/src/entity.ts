@@ -26,6 +26,15 @@ export interface EntityDeclaration {
   readonly parent?: EntityDeclaration;
   readonly keys: { readonly pk: KeyTemplate; readonly sk?: KeyTemplate };
   readonly indexes?: { readonly [I in IndexName]?: { readonly pk: KeyTemplate; readonly sk: KeyTemplate } };
+  /**
+   * An item that exists exactly while the entity does, in a partition of its own beside its
+   * child partition (that partition's key, then `partition`): it is written and deleted in the
+   * same transaction as the entity's item, and its children check their parent there rather
+   * than on the parent's item, so that no child's write or read lands in the parent's partition
+   * (a tenant's, for a project), nor adds to the reads and writes of the children's own
+   * (docs/scale.md).
+   */
+  readonly presence?: { readonly partition: KeyTemplate; readonly sk: KeyTemplate };
   /** Server-managed attributes' values when it is created (beyond id, timestamps and version). */
   readonly initial?: Readonly<Record<string, NativeAttributeValue>>;
   /**
@@ -163,3 +172,17 @@ export function childPartitionKey(entity: EntityDeclaration, at: ItemLocator): s
   const { pk, sk } = keyOf(entity, keyValuesOf(entity, at));
   return `${pk}#${sk}`;
 }
+
+/** The key of an item's presence item (see `presence`); undefined for an entity that declares none. */
+export function presenceKey(entity: EntityDeclaration, at: ItemLocator): { pk: string; sk: string } | undefined {
+  if (!entity.presence) return undefined;
+  const none = {} as KeyValues<KeyTemplate>;
+  return {
+    pk: `${childPartitionKey(entity, at)}#${composeKey(entity.presence.partition, none)}`,
+    sk: composeKey(entity.presence.sk, none),
+  };
+}
+
+/** Where an item's existence is checked: its presence item when it declares one, else the item itself. */
+export const existenceKey = (entity: EntityDeclaration, at: ItemLocator): { pk: string; sk: string } =>
+  presenceKey(entity, at) ?? keyOf(entity, keyValuesOf(entity, at));

@@ -26,6 +26,7 @@ export {
   childPartition,
   childPartitionKey,
   defaultsOf,
+  existenceKey,
   idAttribute,
   keyOf,
   mutableAttributes,

@@ -2,7 +2,9 @@
 // feed, the deletion of a deleted project's partition, the list of tenants). Streams deliver at
 // least once, so every write here is safe to repeat: each change's activity entry has a key
 // derived from its stream record and is written in the same transaction as the change's counter
-// update, so a replayed record finds its entry already there and changes nothing.
+// update, so a replayed record finds its entry already there and changes nothing. The counts are
+// a project's count shards (entities/project-counts.ts), never its item: no task change writes
+// the tenant's partition, nor one item for all of a project's tasks (docs/scale.md).
 //
 // The counts move by the status each task is counted under, kept per task in a counted-task
 // entry written in the same transaction (countedTaskEntity): a change moves the task from the
@@ -21,10 +23,27 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEntry, TaskStatus } from '@app/schema';
-import { activityEntity, cleanupEntity, countedTaskEntity, projectEntity, tenantEntity } from './entities/index.js';
-import { childPartitionKey, keyOf, toItem, toResource, type Item } from './entity.js';
+import {
+  activityEntity,
+  cleanupEntity,
+  countedTaskEntity,
+  countShardOf,
+  projectCountsEntity,
+  projectEntity,
+  tenantEntity,
+} from './entities/index.js';
+import { childPartitionKey, existenceKey, keyOf, toItem, toResource, type Item } from './entity.js';
 import { TABLE_KEY, TABLE_TTL_ATTRIBUTE } from './keys.js';
-import { cancellationCodes, ExpressionBuilder, isConditionFailure, systemClock, type TableContext, type WriterContext } from './table.js';
+import { countShardKey } from './project-counts.js';
+import {
+  cancellationCodes,
+  existsCheck,
+  ExpressionBuilder,
+  isConditionFailure,
+  systemClock,
+  type TableContext,
+  type WriterContext,
+} from './table.js';
 import { countsDelta, type CountsDelta } from './task-counts.js';
 
 /**
@@ -62,7 +81,6 @@ const TOMBSTONE_TTL_SECONDS = 3 * 86_400;
 /** Attempts of a change whose counted-task entry a recount moved between our read and our write. */
 const COUNTED_ENTRY_ATTEMPTS = 3;
 
-const projectKey = (tenantId: string, projectId: string) => keyOf(projectEntity, { tenantId, projectId });
 const cleanupKey = (tenantId: string, projectId: string) => keyOf(cleanupEntity, { tenantId, projectId });
 export const countedTaskKey = (tenantId: string, projectId: string, taskId: string) =>
   keyOf(countedTaskEntity, { tenantId, projectId, taskId });
@@ -128,8 +146,9 @@ export class ProjectionWriter {
 
   /**
    * Records one change of a project or one of its tasks: its activity entry and, for a change of
-   * the status a task is counted under, the project's counts and the task's counted-task entry,
-   * all or nothing. Only if the project still exists.
+   * the status a task is counted under, the task's counted-task entry and the count shard it is
+   * counted in, all or nothing. Only if the project still exists (its presence item). None of
+   * these is in the tenant's partition, nor one item for every task of a project (docs/scale.md).
    */
   async applyChange(tenantId: string, projectId: string, activity: ActivityChange, counted?: CountedChange): Promise<ApplyResult> {
     const entry = this.activityItem(tenantId, projectId, activity);
@@ -138,6 +157,7 @@ export class ProjectionWriter {
         ? await this.countedMove(tenantId, projectId, counted)
         : { delta: {}, countedWrite: undefined };
       const put = new ExpressionBuilder();
+      const shardUpdate = counted && countedWrite ? this.shardUpdate(tenantId, projectId, countShardOf(counted.taskId), delta) : undefined;
       try {
         await this.ctx.client.send(
           new TransactWriteCommand({
@@ -150,8 +170,8 @@ export class ProjectionWriter {
                   ...put.attributes,
                 },
               },
-              this.projectAction(tenantId, projectId, delta),
-              ...(countedWrite ? [{ Put: countedWrite }] : []),
+              { ConditionCheck: existsCheck(this.ctx, existenceKey(projectEntity, { tenantId, id: projectId })) },
+              ...(countedWrite ? [{ Put: countedWrite }, { Update: shardUpdate! }] : []),
             ],
           }),
         );
@@ -182,30 +202,24 @@ export class ProjectionWriter {
     };
   }
 
-  /** Moves the project's counts (and so its version: the counts are part of its representation), or checks that it exists. */
-  private projectAction(tenantId: string, projectId: string, counts: CountsDelta) {
-    const project = new ExpressionBuilder();
-    const deltas = Object.entries(counts).filter(([, delta]) => delta !== 0);
-    const ConditionExpression = `attribute_exists(${project.name(TABLE_KEY.pk)})`;
-    if (deltas.length === 0) {
-      return {
-        ConditionCheck: { TableName: this.ctx.tableName, Key: projectKey(tenantId, projectId), ConditionExpression, ...project.attributes },
-      };
-    }
-    const counters = project.name('taskCounts');
-    const set = deltas.map(([field, delta]) => {
-      const path = `${counters}.${project.name(field)}`;
-      return `${path} = ${path} + ${project.value(delta)}`;
-    });
-    set.push(`${project.name('version')} = ${project.name('version')} + ${project.value(1)}`);
+  /**
+   * Moves one count shard by `counts`, and its revision (the recount writes a shard only from
+   * the revision it read); the shard is created by its first move (ADD starts from nothing).
+   */
+  private shardUpdate(tenantId: string, projectId: string, shard: string, counts: CountsDelta) {
+    const expr = new ExpressionBuilder();
+    const add = Object.entries(counts)
+      .filter(([, delta]) => delta !== 0)
+      .map(([field, delta]) => `${expr.name(field)} ${expr.value(delta)}`);
+    add.push(`${expr.name('revision')} ${expr.value(1)}`);
+    const set = Object.entries({ entity: projectCountsEntity.name, tenantId, projectId, shard }).map(
+      ([attribute, value]) => `${expr.name(attribute)} = ${expr.value(value)}`,
+    );
     return {
-      Update: {
-        TableName: this.ctx.tableName,
-        Key: projectKey(tenantId, projectId),
-        UpdateExpression: `SET ${set.join(', ')}`,
-        ConditionExpression,
-        ...project.attributes,
-      },
+      TableName: this.ctx.tableName,
+      Key: countShardKey(tenantId, projectId, shard),
+      UpdateExpression: `SET ${set.join(', ')} ADD ${add.join(', ')}`,
+      ...expr.attributes,
     };
   }
 

@@ -19,22 +19,39 @@
 //    A difference that changes within `settleMs` is a change in flight, left to the consumer,
 //    so that it is not reported as drift; one that lasts was missed (skipped, expired,
 //    edited around the API) and is repaired.
-// 2. The counts against the sum of the entries. The project is read first, the entries second,
-//    and the counts are written only if the project's version is still the one read: every
-//    transaction of the consumer that moves an entry moves that version too, so a count written
-//    here always includes exactly the entries it was summed from. A counter edited by hand is
-//    found here.
+// 2. Each count shard (entities/project-counts.ts) against the sum of the entries of the tasks
+//    counted in it. The shard is read first, the entries second, and the shard is written only
+//    if its revision is still the one read: every transaction of the consumer that moves an
+//    entry moves its shard's revision too, so a count written here always includes exactly the
+//    entries it was summed from. A counter edited by hand is found here.
 //
 // Projects are found by key: a tenant's projects are one Query of its partition, and the
 // tenants are one Query of the list the consumer keeps (tenantEntity). No Scan.
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { TaskStatus } from '@app/schema';
-import { countedTaskEntity, projectEntity, taskEntity, tenantEntity } from './entities/index.js';
-import { childPartitionKey, keyOf } from './entity.js';
+import {
+  countedTaskEntity,
+  countShardOf,
+  countShards,
+  projectCountsEntity,
+  projectEntity,
+  taskEntity,
+  tenantEntity,
+} from './entities/index.js';
+import { childPartitionKey, existenceKey, keyOf } from './entity.js';
 import { composeKey, keyPrefix, TABLE_KEY } from './keys.js';
 import { countedEntryPut, countedTaskKey, readCountedEntry, registerTenant, type CountedEntry } from './projections.js';
-import { ExpressionBuilder, isConditionFailure, systemClock, type Item, type WriterContext } from './table.js';
-import { countsDelta, countsOf, readTask, sameCounts, storedCounts, type TaskCounts } from './task-counts.js';
+import { countShardKey, shardCounts } from './project-counts.js';
+import {
+  cancellationCodes,
+  existsCheck,
+  ExpressionBuilder,
+  isConditionFailure,
+  systemClock,
+  type Item,
+  type WriterContext,
+} from './table.js';
+import { countsDelta, countsOf, emptyCounts, readTask, sameCounts, type TaskCounts } from './task-counts.js';
 
 export interface RecountOptions {
   /** Only this tenant's projects; every tenant on the list when unset. */
@@ -200,51 +217,118 @@ class Recount {
   }
 
   /**
-   * Reads the counts, sums the entries, and writes the sum if the project's version is still the
-   * one read. In a dry run, the sum is of the entries as the repair of step 1 would leave them.
+   * Each count shard against the sum of the entries of its tasks; the project's presence item
+   * too (a project from before they existed gets one). In a dry run, the sums are of the entries
+   * as the repair of step 1 would leave them.
    */
   private async reconcileCounts(
     tenantId: string,
     projectId: string,
     lasting: Difference[],
   ): Promise<'missing' | { stored: TaskCounts; actual: TaskCounts; repaired: boolean }> {
-    const key = keyOf(projectEntity, { tenantId, projectId });
+    if (!(await this.get(keyOf(projectEntity, { tenantId, projectId })))) return 'missing';
+    if (!this.report.dryRun) await this.ensurePresence(tenantId, projectId);
+    const total = { stored: emptyCounts(), actual: emptyCounts(), repaired: false };
+    for (const shard of countShards()) {
+      const ofShard = lasting.filter((difference) => countShardOf(difference.taskId) === shard);
+      const outcome = await this.reconcileShard(tenantId, projectId, shard, ofShard);
+      total.stored = addCounts(total.stored, outcome.stored);
+      total.actual = addCounts(total.actual, outcome.actual);
+      total.repaired ||= outcome.repaired;
+    }
+    return total;
+  }
+
+  /** Reads a shard, sums its entries, and writes the sum if the shard's revision is still the one read. */
+  private async reconcileShard(tenantId: string, projectId: string, shard: string, lasting: Difference[]) {
+    const key = countShardKey(tenantId, projectId, shard);
     const partition = childPartitionKey(projectEntity, { tenantId, id: projectId });
     for (let attempt = 1; ; attempt++) {
-      const project = await this.get(key);
-      if (!project) return 'missing';
-      const stored = storedCounts(project.taskCounts);
+      const item = await this.get(key);
+      const stored = shardCounts(item);
       const entries = await this.query(partition, keyPrefix(countedTaskEntity.keys.sk));
-      let sum = countsOf(entries.map((item) => readCountedEntry(item)!.status));
+      const ofShard = entries.filter((entry) => countShardOf(entry.taskId) === shard);
+      let sum = countsOf(ofShard.map((entry) => readCountedEntry(entry)!.status));
       if (this.report.dryRun) sum = lasting.reduce((counts, d) => applyDelta(counts, countsDelta(countedStatus(d.counted), d.actual)), sum);
       if (sameCounts(stored, sum)) return { stored, actual: sum, repaired: false };
       if (this.report.dryRun) {
         // Only a sum of the entries the counts were read with tells drift from a change being applied.
-        if ((await this.get(key))?.version === project.version) return { stored, actual: sum, repaired: false };
-      } else if (await this.writeCounts(key, project.version as number, sum)) {
+        if ((await this.get(key))?.revision === item?.revision) return { stored, actual: sum, repaired: false };
+      } else if (await this.writeShard(tenantId, projectId, shard, item, sum)) {
         return { stored, actual: sum, repaired: true };
       }
       if (attempt === COUNT_WRITE_ATTEMPTS) return { stored, actual: sum, repaired: false };
     }
   }
 
-  private async writeCounts(key: { pk: string; sk: string }, version: number, counts: TaskCounts): Promise<boolean> {
+  private async writeShard(
+    tenantId: string,
+    projectId: string,
+    shard: string,
+    read: Item | undefined,
+    counts: TaskCounts,
+  ): Promise<boolean> {
     const expr = new ExpressionBuilder();
+    const revision = Number(read?.revision ?? 0);
+    const put = {
+      TableName: this.ctx.tableName,
+      Item: {
+        ...countShardKey(tenantId, projectId, shard),
+        entity: projectCountsEntity.name,
+        tenantId,
+        projectId,
+        shard,
+        ...counts,
+        revision: revision + 1,
+      },
+      // From the shard as read: its revision, or (written by hand, say) none, or no shard at all.
+      ConditionExpression: !read
+        ? `attribute_not_exists(${expr.name(TABLE_KEY.pk)})`
+        : read.revision === undefined
+          ? `attribute_exists(${expr.name(TABLE_KEY.pk)}) AND attribute_not_exists(${expr.name('revision')})`
+          : `${expr.name('revision')} = ${expr.value(revision)}`,
+      ...expr.attributes,
+    };
     try {
+      // Only while the project exists: a shard written after its deletion would outlive it.
       await this.ctx.client.send(
-        new UpdateCommand({
-          TableName: this.ctx.tableName,
-          Key: key,
-          // The counts are part of the project's representation: its version (ETag) moves with them.
-          UpdateExpression: `SET ${expr.name('taskCounts')} = ${expr.value(counts)}, ${expr.name('version')} = ${expr.name('version')} + ${expr.value(1)}`,
-          ConditionExpression: `${expr.name('version')} = ${expr.value(version)}`,
-          ...expr.attributes,
+        new TransactWriteCommand({
+          TransactItems: [
+            { ConditionCheck: existsCheck(this.ctx, existenceKey(projectEntity, { tenantId, id: projectId })) },
+            { Put: put },
+          ],
         }),
       );
       return true;
     } catch (error) {
-      if (isConditionFailure(error)) return false;
+      if (cancellationCodes(error)?.includes('ConditionalCheckFailed')) return false;
       throw error;
+    }
+  }
+
+  /** Writes the project's presence item if it has none (a project created before they existed), while the project exists. */
+  private async ensurePresence(tenantId: string, projectId: string): Promise<void> {
+    const presence = existenceKey(projectEntity, { tenantId, id: projectId });
+    if (await this.get(presence)) return;
+    const absent = new ExpressionBuilder();
+    try {
+      await this.ctx.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { ConditionCheck: existsCheck(this.ctx, keyOf(projectEntity, { tenantId, projectId })) },
+            {
+              Put: {
+                TableName: this.ctx.tableName,
+                Item: { ...presence, tenantId, projectId },
+                ConditionExpression: `attribute_not_exists(${absent.name(TABLE_KEY.pk)})`,
+                ...absent.attributes,
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (!cancellationCodes(error)?.includes('ConditionalCheckFailed')) throw error;
     }
   }
 
@@ -283,6 +367,8 @@ class Recount {
     return items.map((item) => item.id as string);
   }
 }
+
+const addCounts = (a: TaskCounts, b: TaskCounts): TaskCounts => applyDelta(a, b);
 
 function applyDelta(counts: TaskCounts, delta: Partial<TaskCounts>): TaskCounts {
   const next = { ...counts };

@@ -5,6 +5,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
   type NativeAttributeValue,
@@ -207,7 +208,7 @@ export function newItemPut(ctx: TableContext, item: Item) {
 }
 
 /** The ConditionCheck that an item exists (a child's parent, when the child is written). */
-export function existsCheck(ctx: TableContext, key: { pk: string; sk: string }) {
+export function existsCheck(ctx: Pick<TableContext, 'tableName'>, key: { pk: string; sk: string }) {
   const expr = new ExpressionBuilder();
   return { TableName: ctx.tableName, Key: key, ConditionExpression: `attribute_exists(${expr.name(TABLE_KEY.pk)})`, ...expr.attributes };
 }
@@ -269,6 +270,42 @@ export async function updateVersioned(
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     throw await conditionError(ctx, ref, error);
+  }
+}
+
+/**
+ * deleteVersioned, and the deletion of `others` (items that exist only with it) in the same
+ * transaction; a failed condition still tells 404 from 412.
+ */
+export async function deleteVersionedWith(
+  ctx: TableContext,
+  ref: ItemRef & VersionCondition,
+  others: readonly { pk: string; sk: string }[],
+): Promise<void> {
+  const expr = new ExpressionBuilder();
+  const condition = versionCondition(expr, ref);
+  try {
+    await ctx.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Delete: {
+              TableName: ctx.tableName,
+              Key: ref.key,
+              ConditionExpression: condition,
+              ...expr.attributes,
+              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+            },
+          },
+          ...others.map((Key) => ({ Delete: { TableName: ctx.tableName, Key } })),
+        ],
+      }),
+    );
+  } catch (error) {
+    const [own] = cancellationCodes(error) ?? [];
+    if (own !== 'ConditionalCheckFailed') throw error;
+    const reason = (error as { CancellationReasons?: { Item?: unknown }[] }).CancellationReasons?.[0] ?? {};
+    throw await conditionError(ctx, ref, reason);
   }
 }
 

@@ -1,15 +1,17 @@
 // The stream consumer's writes (ProjectionWriter) against the embedded DynamoDB: each is safe
 // to repeat, and all of a change's effects land together or not at all.
 import { startTestDatabase, type TestDatabase } from '@app/testing';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   cleanupEntity,
   composeKey,
   countedTaskEntity,
+  countShardOf,
   createRepositories,
+  keyOf,
   ProjectionWriter,
-  projectEntity,
+  projectCountsEntity,
   taskEntity,
   type ActivityChange,
   type Repositories,
@@ -48,11 +50,6 @@ const partitionItems = async (projectId: string) =>
     )
   ).Items ?? [];
 
-const projectKeys = (projectId: string) => ({
-  pk: composeKey(projectEntity.keys.pk, { tenantId: TENANT }),
-  sk: composeKey(projectEntity.keys.sk, { projectId }),
-});
-
 const cleanupItem = async (projectId: string) =>
   (
     await database.client.send(
@@ -65,7 +62,7 @@ const cleanupItem = async (projectId: string) =>
   ).Item;
 
 describe('ProjectionWriter.applyChange', () => {
-  it("writes the change's activity entry and moves the project's counts and version together", async () => {
+  it("writes the change's activity entry and moves the project's counts, not its version (its ETag)", async () => {
     // Prepare
     const project = await repos.projects.create(TENANT, { name: 'Counted' });
 
@@ -75,7 +72,7 @@ describe('ProjectionWriter.applyChange', () => {
     // Assess
     expect(result).toBe('applied');
     expect(await repos.projects.get(TENANT, project.id)).toMatchObject({
-      version: 2,
+      version: 1,
       taskCounts: { total: 1, open: 1, in_progress: 0, done: 0 },
     });
     const [entry] = (await repos.activity.list(TENANT, project.id, { limit: 10 })).items;
@@ -100,7 +97,7 @@ describe('ProjectionWriter.applyChange', () => {
 
     // Assess
     expect(again).toBe('duplicate');
-    expect(await repos.projects.get(TENANT, project.id)).toMatchObject({ version: 2, taskCounts: { total: 1, open: 1 } });
+    expect(await repos.projects.get(TENANT, project.id)).toMatchObject({ taskCounts: { total: 1, open: 1 } });
     expect((await repos.activity.list(TENANT, project.id, { limit: 10 })).items).toHaveLength(1);
   });
 
@@ -196,15 +193,12 @@ describe('ProjectionWriter.applyChange: what is counted of each task', () => {
     const project = await repos.projects.create(TENANT, { name: 'Legacy' });
     await writer.applyChange(TENANT, project.id, created('t0'), { taskId: 't0', status: 'open', previous: null });
     await database.client.send(
-      new PutCommand({
+      new UpdateCommand({
         TableName: database.tableName,
-        Item: {
-          ...(await repos.projects.get(TENANT, project.id)),
-          ...projectKeys(project.id),
-          entity: 'project',
-          tenantId: TENANT,
-          taskCounts: { total: 2, open: 2, in_progress: 0, done: 0 },
-        },
+        Key: keyOf(projectCountsEntity, { tenantId: TENANT, projectId: project.id, shard: countShardOf('legacy') }),
+        UpdateExpression: 'ADD #total :one, #open :one',
+        ExpressionAttributeNames: { '#total': 'total', '#open': 'open' },
+        ExpressionAttributeValues: { ':one': 1 },
       }),
     );
 

@@ -7,10 +7,14 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Task, TaskStatus } from '@app/schema';
 import {
   composeKey,
-  keyPrefix,
+  countShards,
+  existenceKey,
+  keyOf,
+  NotFoundError,
+  projectEntity,
   createRepositories,
   ProjectionWriter,
-  projectEntity,
+  projectCountsEntity,
   recount,
   taskEntity,
   type RecountOptions,
@@ -38,10 +42,7 @@ const taskKey = (tenantId: string, projectId: string, taskId: string) => ({
   pk: composeKey(taskEntity.keys.pk, { tenantId, projectId }),
   sk: composeKey(taskEntity.keys.sk, { taskId }),
 });
-const projectKey = (tenantId: string, projectId: string) => ({
-  pk: composeKey(projectEntity.keys.pk, { tenantId }),
-  sk: composeKey(projectEntity.keys.sk, { projectId }),
-});
+const shardKey = (tenantId: string, projectId: string, shard: string) => keyOf(projectCountsEntity, { tenantId, projectId, shard });
 
 let eventCount = 0;
 /** What the consumer does with the record of a task's creation, change of status or deletion. */
@@ -66,14 +67,23 @@ async function projectWith(tenantId: string, statuses: TaskStatus[]) {
   return { project, tasks };
 }
 
+/** Edits a project's total by hand (in its first count shard), so that its shards sum to `total`. */
 async function editCounter(tenantId: string, projectId: string, total: number) {
+  const [first, ...others] = countShards();
+  let elsewhere = 0;
+  for (const shard of others) {
+    const { Item } = await database.client.send(
+      new GetCommand({ TableName: database.tableName, Key: shardKey(tenantId, projectId, shard) }),
+    );
+    elsewhere += Number(Item?.total ?? 0);
+  }
   await database.client.send(
     new UpdateCommand({
       TableName: database.tableName,
-      Key: projectKey(tenantId, projectId),
-      UpdateExpression: 'SET taskCounts.#total = :total',
+      Key: shardKey(tenantId, projectId, first!),
+      UpdateExpression: 'SET #total = :total',
       ExpressionAttributeNames: { '#total': 'total' },
-      ExpressionAttributeValues: { ':total': total },
+      ExpressionAttributeValues: { ':total': total - elsewhere },
     }),
   );
 }
@@ -110,9 +120,10 @@ describe('recount', () => {
         repaired: true,
       },
     ]);
+    // The counts are not the project's own state: its version (its ETag) stays.
     expect(await repos.projects.get(tenantId, project.id)).toMatchObject({
       taskCounts: { total: 2, open: 1, in_progress: 1, done: 0 },
-      version: version + 1,
+      version,
     });
     expect(second.drift).toEqual([]);
   });
@@ -220,6 +231,86 @@ describe('recount', () => {
   });
 });
 
+describe('recount of the items a project is found and counted by', () => {
+  it('gives a project from before presence items one, so that its tasks are found again, and not in a dry run', async () => {
+    // Prepare: a project whose presence item is missing (created before they existed)
+    const tenantId = newTenant();
+    const { project, tasks } = await projectWith(tenantId, ['open']);
+    const presence = existenceKey(projectEntity, { tenantId, id: project.id });
+    await database.client.send(new DeleteCommand({ TableName: database.tableName, Key: presence }));
+    await expect(repos.tasks.get(tenantId, project.id, tasks[0]!.id)).rejects.toBeInstanceOf(NotFoundError);
+
+    // Act
+    await run({ tenantId, dryRun: true });
+    const afterDryRun = await repos.tasks.get(tenantId, project.id, tasks[0]!.id).catch((error: unknown) => error);
+    await run({ tenantId });
+
+    // Assess
+    expect(afterDryRun).toBeInstanceOf(NotFoundError);
+    expect(await repos.tasks.get(tenantId, project.id, tasks[0]!.id)).toMatchObject({ id: tasks[0]!.id });
+  });
+
+  it('gives no presence item to a project deleted while the recount looked for one', async () => {
+    // Prepare: a project without a presence item, deleted right after the recount finds none
+    const tenantId = newTenant();
+    const { project } = await projectWith(tenantId, []);
+    const presence = existenceKey(projectEntity, { tenantId, id: project.id });
+    await database.client.send(new DeleteCommand({ TableName: database.tableName, Key: presence }));
+    const client = {
+      send: async (command: Parameters<typeof database.client.send>[0]) => {
+        const result = await database.client.send(command as never);
+        if (command instanceof GetCommand && (command.input.Key as { sk: string }).sk === presence.sk) {
+          await database.client.send(
+            new DeleteCommand({ TableName: database.tableName, Key: keyOf(projectEntity, { tenantId, projectId: project.id }) }),
+          );
+        }
+        return result;
+      },
+    } as unknown as typeof database.client;
+
+    // Act
+    await recount({ client, tableName: database.tableName }, { tenantId, projectId: project.id, settleMs: 0 });
+
+    // Assess
+    expect((await database.client.send(new GetCommand({ TableName: database.tableName, Key: presence }))).Item).toBeUndefined();
+  });
+
+  it('writes a count shard only from the revision it read: one moved in between is read again', async () => {
+    // Prepare: drift in the first shard, and a client that moves that shard right after the recount reads it
+    const tenantId = newTenant();
+    const { project } = await projectWith(tenantId, ['open', 'done', 'open']);
+    await editCounter(tenantId, project.id, 11);
+    const first = shardKey(tenantId, project.id, countShards()[0]!);
+    let moved = 0;
+    const client = {
+      send: async (command: Parameters<typeof database.client.send>[0]) => {
+        const result = await database.client.send(command as never);
+        if (moved === 0 && command instanceof GetCommand && (command.input.Key as { pk: string }).pk === first.pk) {
+          moved++;
+          await database.client.send(
+            new UpdateCommand({
+              TableName: database.tableName,
+              Key: first,
+              UpdateExpression: 'SET #total = #total + :one ADD #revision :one',
+              ExpressionAttributeNames: { '#total': 'total', '#revision': 'revision' },
+              ExpressionAttributeValues: { ':one': 1 },
+            }),
+          );
+        }
+        return result;
+      },
+    } as unknown as typeof database.client;
+
+    // Act
+    const report = await recount({ client, tableName: database.tableName }, { tenantId, settleMs: 0 });
+
+    // Assess
+    expect(moved).toBe(1);
+    expect(report.drift).toEqual([expect.objectContaining({ repaired: true })]);
+    expect(await counts(tenantId, project.id)).toEqual({ total: 3, open: 2, in_progress: 0, done: 1 });
+  });
+});
+
 describe('recount while the consumer applies changes', () => {
   it('leaves a creation the consumer applies while the recount waits to the consumer, and does not call it drift', async () => {
     // Prepare: a task created, its record not applied yet
@@ -250,7 +341,7 @@ describe('recount while the consumer applies changes', () => {
   });
 
   it('ends exact when a task is created and its creation applied between the recount reading the counts and writing them', async () => {
-    // Prepare: drift to repair, and a client that lets a creation be applied right after the recount reads the project
+    // Prepare: drift to repair, and a client that lets a creation be applied right after the recount reads a count shard
     const tenantId = newTenant();
     const { project } = await projectWith(tenantId, ['open']);
     await editCounter(tenantId, project.id, 9);
@@ -261,7 +352,7 @@ describe('recount while the consumer applies changes', () => {
         if (
           !raced &&
           command instanceof GetCommand &&
-          (command.input.Key as { sk: string }).sk.startsWith(keyPrefix(projectEntity.keys.sk))
+          (command.input.Key as { sk: string }).sk === composeKey(projectCountsEntity.keys.sk, {})
         ) {
           raced = true;
           const task = await repos.tasks.create(tenantId, project.id, { title: 'meanwhile' });
@@ -274,7 +365,7 @@ describe('recount while the consumer applies changes', () => {
     // Act
     const report = await recount({ client, tableName: database.tableName }, { tenantId, settleMs: 0 });
 
-    // Assess: the first write failed on the version the creation moved, the second counted both tasks
+    // Assess: a shard written from the revision read, both tasks counted
     expect(raced).toBe(true);
     expect(report.drift).toEqual([expect.objectContaining({ actual: { total: 2, open: 2, in_progress: 0, done: 0 }, repaired: true })]);
     expect(await counts(tenantId, project.id)).toEqual({ total: 2, open: 2, in_progress: 0, done: 0 });

@@ -1,5 +1,5 @@
 // Integration tests of the repositories against the embedded DynamoDB (started here).
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestDatabase, type TestDatabase } from '@app/testing';
 import { createDynamoDBClient } from '@app/local-dynamodb';
@@ -7,12 +7,18 @@ import {
   childPartitionKey,
   composeKey,
   ConfigurationError,
+  countShardOf,
+  createCursorCodec,
   createRepositories,
+  existenceKey,
   idempotencyEntity,
   InvalidCursorError,
   keyOf,
   NotFoundError,
   PreconditionFailedError,
+  PROJECT_COUNT_SHARDS,
+  projectCountsEntity,
+  ProjectionWriter,
   projectEntity,
   TABLE_INDEXES,
   TABLE_KEY,
@@ -21,6 +27,7 @@ import {
   type Repositories,
   type WriteOptions,
 } from '../src/index.js';
+import { createItem, getResource } from '../src/crud.js';
 
 let database: TestDatabase;
 let repos: Repositories;
@@ -143,6 +150,89 @@ describe('ProjectRepository', () => {
     expect(exact.nextCursor).toBeNull();
   });
 
+  it('keeps its presence item in its own partition while it exists, and deletes it and its counts with it', async () => {
+    // Prepare: a project with a counted task (counted as the stream consumer would)
+    const created = await repos.projects.create('tenant-presence', { name: 'Present' });
+    const task = await repos.tasks.create('tenant-presence', created.id, { title: 't' });
+    const writer = new ProjectionWriter({ client: database.client, tableName: database.tableName }, { activityTtlSeconds: 60 });
+    const change = {
+      eventId: 'presence-1',
+      occurredAt: '2026-05-01T10:00:00.000Z',
+      type: 'task.created' as const,
+      taskId: task.id,
+      title: 't',
+    };
+    await writer.applyChange('tenant-presence', created.id, change, { taskId: task.id, status: 'open', previous: null });
+    const presence = existenceKey(projectEntity, { tenantId: 'tenant-presence', id: created.id });
+    const shard = keyOf(projectCountsEntity, { tenantId: 'tenant-presence', projectId: created.id, shard: countShardOf(task.id) });
+    const read = async (key: { pk: string; sk: string }) =>
+      (await database.client.send(new GetCommand({ TableName: database.tableName, Key: key, ConsistentRead: true }))).Item;
+    // Beside the project's partition, not in it, nor in the tenant's
+    expect(presence.pk.startsWith(`${childPartitionKey(projectEntity, { tenantId: 'tenant-presence', id: created.id })}#`)).toBe(true);
+    expect(await read(presence)).toBeDefined();
+    expect(await read(shard)).toMatchObject({ total: 1, open: 1, revision: 1 });
+
+    // Act
+    await repos.projects.delete('tenant-presence', created.id, { versionIn: [1] });
+
+    // Assess: its tasks are a 404 at once, without reading the tenant's partition
+    expect(await read(presence)).toBeUndefined();
+    expect(await read(shard)).toBeUndefined();
+    await expect(repos.tasks.get('tenant-presence', created.id, task.id)).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repos.tasks.create('tenant-presence', created.id, { title: 'late' })).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it('shows the counts of every shard of each project in a list', async () => {
+    // Prepare: tasks counted in both shards of one project
+    const tenant = 'tenant-counted-list';
+    const project = await repos.projects.create(tenant, { name: 'Counted' });
+    const writer = new ProjectionWriter({ client: database.client, tableName: database.tableName }, { activityTtlSeconds: 60 });
+    const shards = new Set<string>();
+    for (let i = 0; shards.size < PROJECT_COUNT_SHARDS || i < 4; i++) {
+      const task = await repos.tasks.create(tenant, project.id, { title: `t${i}`, status: i % 2 ? 'done' : 'open' });
+      const change = {
+        eventId: `list-${i}`,
+        occurredAt: '2026-05-01T10:00:00.000Z',
+        type: 'task.created' as const,
+        taskId: task.id,
+        title: 't',
+      };
+      await writer.applyChange(tenant, project.id, change, { taskId: task.id, status: task.status, previous: null });
+      shards.add(countShardOf(task.id));
+    }
+    const expected = await repos.projects.get(tenant, project.id);
+
+    // Act
+    const { items } = await repos.projects.list(tenant, { limit: 10 });
+
+    // Assess
+    expect(items).toEqual([expected]);
+    expect(expected.taskCounts.total).toBeGreaterThanOrEqual(4);
+    expect(expected.taskCounts.total).toBe(expected.taskCounts.open + expected.taskCounts.done);
+  });
+
+  it('writes an entity of the tenant that declares no presence item with one Put', async () => {
+    // Prepare: the project's declaration without its presence item (as a generated top-level resource may be)
+    const bare = { ...projectEntity, presence: undefined };
+    const ctx = {
+      client: database.client,
+      tableName: database.tableName,
+      cursors: createCursorCodec('test-cursor-secret-0123456789'),
+      now: () => new Date(),
+    };
+
+    // Act
+    const created = await createItem<{ id: string }>(ctx, bare, { tenantId: 'tenant-bare' }, { name: 'Bare' });
+
+    // Assess
+    expect(await getResource(ctx, bare, { tenantId: 'tenant-bare', id: created.id })).toMatchObject({ id: created.id, name: 'Bare' });
+    expect(
+      await database.client.send(
+        new GetCommand({ TableName: database.tableName, Key: existenceKey(projectEntity, { tenantId: 'tenant-bare', id: created.id }) }),
+      ),
+    ).not.toHaveProperty('Item');
+  });
+
   it("refuses another tenant's cursor, and one signed with another secret", async () => {
     for (let i = 0; i < 2; i++) await repos.projects.create('tenant-c1', { name: `c${i}` });
     const { nextCursor } = await repos.projects.list('tenant-c1', { limit: 1 });
@@ -243,8 +333,9 @@ describe('TaskRepository', () => {
 
     // Assess
     expect(Items).toHaveLength(1);
+    const tasks = Items;
     const { byStatus } = TABLE_INDEXES;
-    expect(Items[0]).toMatchObject({
+    expect(tasks[0]).toMatchObject({
       ...keyOf(taskEntity, values),
       [byStatus.pk]: composeKey(taskEntity.indexes.byStatus.pk, values),
       [byStatus.sk]: composeKey(taskEntity.indexes.byStatus.sk, values),

@@ -1,10 +1,10 @@
 // DynamoDB faults (throttling, timeouts, service errors) injected with aws-sdk-client-mock on
 // the shared clients (the repositories' document client, and the DynamoDB client under it that
 // the Idempotency-Key store uses); every call not faulted goes through to the embedded DynamoDB.
-import { getClients } from '@app/data';
+import { createRepositories, getClients } from '@app/data';
 import { apiEvent, invoke, lambdaContext, startTestDatabase, type ApiReply, type TestDatabase } from '@app/testing';
 import { InternalServerError, ProvisionedThroughputExceededException, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { handler as createProject } from '../src/handlers/projects/create.js';
@@ -64,7 +64,7 @@ describe.each(Object.entries(FAULTS))('%s', (_label, fault) => {
   it('on a create: 503 with Retry-After, and nothing written', async () => {
     // Prepare
     const claims = freshTenant();
-    dynamo.on(PutCommand).rejectsOnce(fault());
+    dynamo.on(TransactWriteCommand).rejectsOnce(fault());
 
     // Act
     const reply = await invoke(createProject, apiEvent('createProject', { body: { name: 'Never' }, claims }));
@@ -97,7 +97,10 @@ describe('faults on the other calls of a request', () => {
   it('a failed transaction (project check and task write) writes nothing', async () => {
     // Prepare
     const claims = freshTenant();
-    const project = (await invoke(createProject, apiEvent('createProject', { body: { name: 'P' }, claims }))).body;
+    // (A project's creation is a transaction too: written around the stub, so that the fault falls on the task's.)
+    const project = await createRepositories({ client: db.client, tableName: db.tableName }).projects.create(`tenant:${claims.tenant}`, {
+      name: 'P',
+    });
     dynamo.on(TransactWriteCommand).rejectsOnce(FAULTS['socket timeout']());
 
     // Act
@@ -133,7 +136,7 @@ describe('faults with an Idempotency-Key', () => {
   it('a failed write leaves the key free: the retry with the same key creates the one project', async () => {
     // Prepare
     const claims = freshTenant();
-    dynamo.on(PutCommand).rejectsOnce(FAULTS['request throttled']());
+    dynamo.on(TransactWriteCommand).rejectsOnce(FAULTS['request throttled']());
 
     // Act
     const failed = await post(claims, 'retry-me');

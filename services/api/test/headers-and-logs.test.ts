@@ -14,7 +14,7 @@ import {
   type LogCapture,
   type TestDatabase,
 } from '@app/testing';
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -41,7 +41,7 @@ beforeAll(async () => {
 afterAll(async () => db.stop());
 
 /** DynamoDB refusing a request (a bug on our side, never the client's): the next `command` fails so. */
-function refuseNext(command: typeof QueryCommand | typeof PutCommand, message: string) {
+function refuseNext(command: typeof QueryCommand | typeof TransactWriteCommand, message: string) {
   const dynamo = mockClient(getDocumentClient());
   const refusal = Object.assign(new Error(message), { name: 'ValidationException', $metadata: { httpStatusCode: 400 } });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- either command, whose input and output do not matter here
@@ -242,8 +242,8 @@ describe('logs', () => {
     expect(logs.lines).toEqual([]);
   });
 
-  describe.each<[string, OperationId, ApiHandler, typeof QueryCommand | typeof PutCommand, () => ApiRequest]>([
-    ['a create', 'createProject', createProject, PutCommand, () => ({ body: { name: secret }, claims })],
+  describe.each<[string, OperationId, ApiHandler, typeof QueryCommand | typeof TransactWriteCommand, () => ApiRequest]>([
+    ['a create', 'createProject', createProject, TransactWriteCommand, () => ({ body: { name: secret }, claims })],
     ['a list', 'listProjects', listProjects, QueryCommand, () => ({ query: { limit: '1', cursor }, claims })],
   ])('of a failure of %s (DynamoDB refusing a request: a bug on our side)', (_label, operation, handler, command, request) => {
     const context = lambdaContext({ functionName: operation });

@@ -47,11 +47,13 @@ describe("the consumer's stream filter", () => {
     expect(passesFilters(patterns, record)).toBe(true);
   });
 
-  it.each(['INSERT', 'MODIFY', 'REMOVE'] as const)('keeps away a %s of an activity entry', (kind) => {
+  it.each(
+    ['activity', 'project-counts'].flatMap((entity) => (['INSERT', 'MODIFY', 'REMOVE'] as const).map((kind) => [kind, entity] as const)),
+  )('keeps away a %s of a %s item (written by the consumer itself)', (kind, entity) => {
     expect(
       passesFilters(
         patterns,
-        records('activity').find((r) => r.eventName === kind),
+        records(entity).find((r) => r.eventName === kind),
       ),
     ).toBe(false);
   });

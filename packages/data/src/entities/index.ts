@@ -7,13 +7,16 @@
  *   cleanup     TENANT#<tenantId>                      CLEANUP#<projectId>
  *   task        TENANT#<tenantId>#PROJECT#<projectId>  TASK#<taskId>                     ...#STATUS#<status> / TASK#<taskId>
  *   activity    TENANT#<tenantId>#PROJECT#<projectId>  ACTIVITY#<occurredAt>#<activityId>
+ *   presence    TENANT#<tenantId>#PROJECT#<projectId>#PRESENCE  PROJECT                  (no entity: the project exists)
  *   counted     TENANT#<tenantId>#PROJECT#<projectId>  COUNTED#<taskId>
+ *   counts      TENANT#<tenantId>#PROJECT#<projectId>#COUNTS#<shard>  COUNTS
  *   tenant      TENANTS                                TENANT#<tenantId>
  *   idempotency TENANT#<tenantId>#IDEMPOTENCY          <route and key hash>              (Powertools)
  *
  * A tenant's projects are one partition (GET /projects is one Query); a project's tasks,
  * activity and other items are another (GET /projects/{id}/tasks, /activity), so deleting a
- * project means emptying one partition. gsi1 serves the task list filtered by status. Ids are
+ * project means emptying one partition. Nothing a task does writes to or reads from the tenant's
+ * partition, and its count lands in one of its project's count shards (docs/scale.md). gsi1 serves the task list filtered by status. Ids are
  * UUIDv7, so sort keys, and therefore lists, follow creation order; activity sorts by commit time.
  */
 import type { EntityDeclaration } from '../entity.js';
@@ -21,12 +24,23 @@ import { activityEntity } from './activity.js';
 import { cleanupEntity } from './cleanup.js';
 import { countedTaskEntity } from './counted-tasks.js';
 import { idempotencyEntity } from './idempotency.js';
+import { countShardOf, countShards, PROJECT_COUNT_SHARDS, projectCountsEntity } from './project-counts.js';
 import { projectEntity } from './projects.js';
 import { taskEntity } from './tasks.js';
 import { tenantEntity } from './tenants.js';
 // new:resource: entity imports
 
-export { activityEntity, cleanupEntity, countedTaskEntity, idempotencyEntity, projectEntity, taskEntity, tenantEntity };
+export {
+  activityEntity,
+  cleanupEntity,
+  countedTaskEntity,
+  idempotencyEntity,
+  projectCountsEntity,
+  projectEntity,
+  taskEntity,
+  tenantEntity,
+};
+export { countShardOf, countShards, PROJECT_COUNT_SHARDS };
 // new:resource: entity exports
 
 /** Every entity, by the `entity` attribute of its items (the stream consumer dispatches on it). */
@@ -36,6 +50,7 @@ export const ENTITIES: Readonly<Record<string, EntityDeclaration>> = {
   activity: activityEntity,
   cleanup: cleanupEntity,
   'counted-task': countedTaskEntity,
+  'project-counts': projectCountsEntity,
   tenant: tenantEntity,
   idempotency: idempotencyEntity,
   // new:resource: entities

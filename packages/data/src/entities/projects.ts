@@ -1,8 +1,8 @@
-import { ProjectCreateSchema, ProjectSchema, ProjectUpdateSchema, TASK_STATUSES } from '@app/schema';
+import { ProjectCreateSchema, ProjectSchema, ProjectUpdateSchema } from '@app/schema';
 import type { EntityDeclaration } from '../entity.js';
 import { attr, label } from '../keys.js';
 
-/** A tenant's project: one partition per tenant holds them all (GET /projects is one Query). */
+/** A tenant's project: one partition per tenant holds them all (GET /projects is one Query). Nothing a task does writes it. */
 export const projectEntity = {
   name: 'project',
   collection: 'projects',
@@ -11,8 +11,8 @@ export const projectEntity = {
     pk: [label('TENANT'), attr('tenantId')],
     sk: [label('PROJECT'), attr('projectId')],
   },
-  // Kept by the stream consumer as tasks come, change status and go. (A marked pure call, so
-  // that a bundle that never reads the declaration drops it.)
-  initial: { taskCounts: /* @__PURE__ */ Object.fromEntries([['total', 0], ...TASK_STATUSES.map((status) => [status, 0])]) },
+  // Its tasks (and any other child) check it at this item, in a partition of its own, never at
+  // its item in the tenant's (docs/scale.md). Its task counts are items of their own (project-counts.ts).
+  presence: { partition: [label('PRESENCE')], sk: [label('PROJECT')] },
   feed: { title: 'name' },
 } as const satisfies EntityDeclaration;
