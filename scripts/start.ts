@@ -68,6 +68,8 @@ async function main(): Promise<number> {
       verify: createVerifier({ jwks: issuer.jwks, issuer: issuer.issuer, audience: issuer.audience }),
       jwks: issuer.jwks,
       publicPaths: PUBLIC_PATHS,
+      throttle: () => stack.throttle(),
+      routeKeyOf: (method, path) => stack.api!.httpApi.match(method, path)?.route.routeKey ?? `${method} ${path}`,
       onResponse: (e) => console.log(`[http] ${e.method} ${e.path} ${e.status} ${e.latencyMs.toFixed(1)} ms`),
     });
     const apiReadyMs = Math.round(performance.now() - started);
@@ -93,6 +95,7 @@ async function main(): Promise<number> {
       apiReadyMs,
       consumerReadyMs,
       layout: describeLocalEnv(layout),
+      throttle: stack.throttle()?.settings ?? null,
     });
   } catch (error) {
     await stack.stop();
