@@ -321,7 +321,7 @@ describe('stream consumer service (services/stream-consumer/serverless.yml)', ()
     expect(template.Resources.RecountLambdaFunction!.Properties.Timeout).toBe(900);
   });
 
-  it('emits metrics in a namespace of its own stage, which the drift alarm watches and reports to the alarm topic', () => {
+  it('emits metrics in a namespace of its own stage, which the drift alarm watches and reports to the stage's alarm topic (the data stack's)', () => {
     expect(template.Resources.RecountLambdaFunction!.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe(
       'rest-api-stream-consumer-dev',
     );
@@ -331,7 +331,7 @@ describe('stream consumer service (services/stream-consumer/serverless.yml)', ()
       Dimensions: [{ Name: 'service', Value: 'stream-consumer' }],
       ComparisonOperator: 'GreaterThanThreshold',
       Threshold: 0,
-      AlarmActions: [{ Ref: 'AlarmTopic' }],
+      AlarmActions: [{ 'Fn::ImportValue': 'rest-api-data-dev-AlarmTopicArn' }],
     });
   });
 });

@@ -1,4 +1,5 @@
-import { createRepositories, type Repositories } from '@app/data';
+import { createRepositories, getDocumentClient, type Repositories } from '@app/data';
+import { tracer } from './tracer.js';
 
 let repositories: Repositories | undefined;
 
@@ -7,6 +8,7 @@ let repositories: Repositories | undefined;
  * request a view of it (`forRequest`) that stamps the request's id on what it writes.
  */
 export function getRepositories(): Repositories {
-  repositories ??= createRepositories();
+  // Each DynamoDB call a subsegment of the invocation's trace (when tracing is on).
+  repositories ??= createRepositories({ client: tracer.captureAWSv3Client(getDocumentClient()) });
   return repositories;
 }

@@ -1,0 +1,66 @@
+// The API's metrics, as CloudWatch embedded metric format lines on stdout (Powertools Metrics,
+// as the stream consumer's src/metrics.ts): CloudWatch Logs turns them into metrics on AWS;
+// locally they are plain JSON lines a test reads. Namespace and the `service` dimension come
+// from the environment (POWERTOOLS_METRICS_NAMESPACE, per service and stage, and
+// POWERTOOLS_SERVICE_NAME: serverless.yml). The names are in metric-names.json, which the
+// alarms and the dashboard of serverless.yml read too (${file(...)}).
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { toHttpProblem } from './errors.js';
+import METRIC from './metric-names.json' with { type: 'json' };
+import type { HttpResponse } from './response.js';
+
+export { METRIC };
+type MetricName = (typeof METRIC)[keyof typeof METRIC];
+
+/** What a problem kind counts as, beside the request itself. */
+const OUTCOME_OF_PROBLEM: Partial<Record<string, MetricName>> = {
+  preconditionFailed: METRIC.conditionalFailures,
+  idempotencyKeyReused: METRIC.idempotencyConflicts,
+  idempotencyInProgress: METRIC.idempotencyConflicts,
+  validation: METRIC.validationRejections,
+};
+
+let metrics: Metrics | undefined;
+
+/** Built on first use (a cold start that answers from a cache pays nothing more). */
+function getMetrics(): Metrics {
+  metrics ??= new Metrics({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE || 'rest-api-http',
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'api',
+  });
+  return metrics;
+}
+
+/** One EMF line of `name` with these dimensions, written at once. */
+function emit(name: MetricName, dimensions: Record<string, string>): void {
+  // A single metric per line, not the shared instance's store: invocations that share a process
+  // (npm start, Lambda managed instances) cannot mix their dimensions, and nothing is left to flush.
+  const single = getMetrics().singleMetric();
+  single.addDimensions(dimensions);
+  single.addMetric(name, MetricUnit.Count, 1);
+}
+
+/** "2xx" .. "5xx" */
+export const statusClassOf = (status: number) => `${Math.floor(status / 100)}xx`;
+
+/**
+ * Counts each request by route and status class, and its outcome where it is one an operator
+ * watches: a conditional failure (412), an idempotent replay or conflict, a validation rejection.
+ * Used before problemResponses (so after it on errors: the response is the problem's).
+ */
+export const requestMetrics = (): MiddlewareObj<APIGatewayProxyEventV2, HttpResponse, Error, Context> => {
+  const count = (request: { event: APIGatewayProxyEventV2; response: HttpResponse | null; error?: unknown }): void => {
+    const route = request.event.routeKey ?? '$default';
+    const status = request.response?.statusCode ?? 500;
+    emit(METRIC.requests, { route, statusClass: statusClassOf(status) });
+    const outcome = request.error
+      ? OUTCOME_OF_PROBLEM[toHttpProblem(request.error)?.kind ?? '']
+      : request.response?.headers?.['idempotent-replayed'] === 'true'
+        ? METRIC.idempotentReplays
+        : undefined;
+    if (outcome) emit(outcome, { route });
+  };
+  return { after: count, onError: count };
+};
