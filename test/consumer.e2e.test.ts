@@ -3,7 +3,10 @@
 // after a burst of random operations every project's counts equal a recount of its tasks.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { childPartitionKey, cleanupEntity, keyOf, projectEntity, taskEntity, toItem } from '@app/data';
+import { LOCAL_CREDENTIALS } from '@app/data/local-endpoint';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Client } from '@app/client';
 import { eventually, httpCaller, type Call, type WaitOptions } from '@app/testing';
@@ -16,7 +19,7 @@ let call: Call;
 let api: Client;
 let documents: DynamoDBDocumentClient;
 const TABLE = LOCAL_TABLE;
-const TENANT_KEY = `TENANT#${encodeURIComponent('tenant:streams')}`;
+const TENANT = 'tenant:streams';
 /** How long the consumer may take to catch up with a write (polled every 100 ms). */
 const CATCH_UP: WaitOptions = { timeoutMs: 20_000, intervalMs: 100 };
 
@@ -33,7 +36,7 @@ const partition = async (projectId: string) =>
       new QueryCommand({
         TableName: TABLE,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `${TENANT_KEY}#PROJECT#${projectId}` },
+        ExpressionAttributeValues: { ':pk': childPartitionKey(projectEntity, { tenantId: TENANT, id: projectId }) },
         ConsistentRead: true,
       }),
     )
@@ -125,29 +128,25 @@ describe('stream consumer on the local stack', () => {
     let project: { id: string };
     beforeAll(async () => {
       project = await api.createProject({ body: { name: 'CLI' } });
-      const item = {
-        pk: { S: `${TENANT_KEY}#PROJECT#${project.id}` },
-        sk: { S: `TASK#${taskId}` },
-        gsi1pk: { S: `${TENANT_KEY}#PROJECT#${project.id}#STATUS#in_progress` },
-        gsi1sk: { S: `TASK#${taskId}` },
-        entity: { S: 'task' },
-        tenantId: { S: 'tenant:streams' },
-        projectId: { S: project.id },
-        id: { S: taskId },
-        title: { S: 'Written by the CLI' },
-        status: { S: 'in_progress' },
-        createdAt: { S: new Date().toISOString() },
-        updatedAt: { S: new Date().toISOString() },
-        version: { N: '1' },
+      const now = new Date().toISOString();
+      const task = {
+        id: taskId,
+        projectId: project.id,
+        title: 'Written by the CLI',
+        status: 'in_progress',
+        createdAt: now,
+        updatedAt: now,
+        version: 1,
       };
+      const item = marshall(toItem(taskEntity, TENANT, task));
       await promisify(execFile)(
         'aws',
         ['dynamodb', 'put-item', '--endpoint-url', stack.current.dbEndpoint, '--table-name', TABLE, '--item', JSON.stringify(item)],
         {
           env: {
             ...process.env,
-            AWS_ACCESS_KEY_ID: 'local',
-            AWS_SECRET_ACCESS_KEY: 'local',
+            AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+            AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
             AWS_DEFAULT_REGION: 'us-east-1',
             AWS_PAGER: '',
           },
@@ -180,16 +179,11 @@ describe('stream consumer on the local stack', () => {
       description: '5 activity entries in the project’s partition',
     });
     await api.deleteProject({ path: { projectId: project.id } });
-    const cleanupItems = async () =>
-      (
-        await documents.send(
-          new QueryCommand({
-            TableName: TABLE,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
-            ExpressionAttributeValues: { ':pk': TENANT_KEY, ':c': `CLEANUP#${project.id}` },
-          }),
-        )
-      ).Items ?? [];
+    const cleanupItems = async () => {
+      const key = keyOf(cleanupEntity, { tenantId: TENANT, projectId: project.id });
+      const { Item } = await documents.send(new GetCommand({ TableName: TABLE, Key: key, ConsistentRead: true }));
+      return Item ? [Item] : [];
+    };
     // The partition empties first; the cleanup item that drove it goes last.
     await eventually(async () => (await partition(project.id)).length === 0 && (await cleanupItems()).length === 0, {
       ...CATCH_UP,

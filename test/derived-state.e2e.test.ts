@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { childPartitionKey, keyOf, keyPrefix, projectEntity, taskEntity, toItem } from '@app/data';
 import { BatchWriteCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { eventually, httpCaller, type Call, type WaitOptions } from '@app/testing';
@@ -18,7 +19,6 @@ const stack = stackForSuite({ dataDir: stateDir });
 const FAILURES = join(stateDir, 'streams', 'failures', 'tableChanges');
 const TABLE = LOCAL_TABLE;
 const TENANT = 'tenant:derived';
-const TENANT_KEY = `TENANT#${encodeURIComponent(TENANT)}`;
 const CATCH_UP: WaitOptions = { timeoutMs: 20_000, intervalMs: 100 };
 let call: Call;
 let documents: DynamoDBDocumentClient;
@@ -35,25 +35,20 @@ afterAll(() => {
 const newProject = async (name: string): Promise<string> => (await call('POST', '/projects', { body: { name } })).body.id;
 const counts = async (projectId: string) => (await call('GET', `/projects/${projectId}`)).body.taskCounts;
 
-/** A task item as the API writes it, with the right keys; `title: undefined` leaves the title out. */
+/** A task item as the API writes it, with the keys its declaration composes; `title: undefined` leaves the title out. */
 function taskItem(projectId: string, taskId: string, extra: Record<string, unknown> = {}) {
   const now = new Date().toISOString();
-  return {
-    pk: `${TENANT_KEY}#PROJECT#${projectId}`,
-    sk: `TASK#${taskId}`,
-    gsi1pk: `${TENANT_KEY}#PROJECT#${projectId}#STATUS#open`,
-    gsi1sk: `TASK#${taskId}`,
-    entity: 'task',
-    tenantId: TENANT,
-    projectId,
+  const task = {
     id: taskId,
+    projectId,
     title: 'Written straight into the table',
     status: 'open',
     createdAt: now,
     updatedAt: now,
     version: 1,
-    ...extra,
   };
+  // The keys follow the attributes (a status given in `extra` moves the status index key).
+  return toItem(taskEntity, TENANT, { ...task, ...extra });
 }
 let taskCount = 0;
 const taskId = () => `0199bbbb-0000-7000-8000-${String(++taskCount).padStart(12, '0')}`;
@@ -89,7 +84,10 @@ async function tasksInTable(projectId: string) {
     new QueryCommand({
       TableName: TABLE,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :task)',
-      ExpressionAttributeValues: { ':pk': `${TENANT_KEY}#PROJECT#${projectId}`, ':task': 'TASK#' },
+      ExpressionAttributeValues: {
+        ':pk': childPartitionKey(projectEntity, { tenantId: TENANT, id: projectId }),
+        ':task': keyPrefix(taskEntity.keys.sk),
+      },
       ConsistentRead: true,
     }),
   );
@@ -152,11 +150,7 @@ describe('a record that can never succeed', () => {
     await settled(projectId, { total: 0, open: 0, in_progress: 0, done: 0 });
     const poison = poisonItem(projectId);
     const items = [...Array.from({ length: 4 }, () => taskItem(projectId, taskId())), poison];
-    items.push(
-      ...Array.from({ length: 5 }, () =>
-        taskItem(projectId, taskId(), { status: 'done', gsi1pk: `${TENANT_KEY}#PROJECT#${projectId}#STATUS#done` }),
-      ),
-    );
+    items.push(...Array.from({ length: 5 }, () => taskItem(projectId, taskId(), { status: 'done' })));
 
     // Act: ten items in one write, so that the mapping reads them as one batch
     await documents.send(new BatchWriteCommand({ RequestItems: { [TABLE]: items.map((Item) => ({ PutRequest: { Item } })) } }));
@@ -202,7 +196,7 @@ async function editCounter(projectId: string, taskCounts: Record<string, number>
   await documents.send(
     new UpdateCommand({
       TableName: TABLE,
-      Key: { pk: TENANT_KEY, sk: `PROJECT#${projectId}` },
+      Key: keyOf(projectEntity, { tenantId: TENANT, projectId }),
       UpdateExpression: 'SET taskCounts = :counts',
       ExpressionAttributeValues: { ':counts': taskCounts },
     }),

@@ -2,6 +2,7 @@
 // stage: npm run test:e2e): the docs page in a real browser, a hostile request list,
 // concurrent writers, concurrent idempotent creates and CORS. Every response here is also
 // checked against the OpenAPI document (support/contract-setup.ts).
+import { keyOf, projectEntity } from '@app/data';
 import { ROUTES } from '@app/schema';
 import { chromium, type Browser } from 'playwright-core';
 import { beforeAll, describe, expect, it } from '@jest/globals';
@@ -153,7 +154,11 @@ const HOSTILE_REQUESTS: [string, Outcome, HostileRequest][] = [
   [
     'server-managed task fields',
     'refused',
-    ({ p }) => ['POST', `${p}/tasks`, { body: { title: 't', id: 'mine', projectId: 'other', pk: 'TENANT#other' } }],
+    ({ p }) => [
+      'POST',
+      `${p}/tasks`,
+      { body: { title: 't', id: 'mine', projectId: 'other', pk: keyOf(projectEntity, { tenantId: 'other', projectId: 'x' }).pk } },
+    ],
   ],
   ['an empty patch', 'refused', ({ p }) => ['PATCH', p, { body: {} }]],
   ['a patch of server-managed fields', 'refused', ({ p }) => ['PATCH', p, { body: { version: 99, taskCounts: { total: -1 } } }]],

@@ -4,7 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ROUTES } from '@app/schema';
+import { childPartition, idempotencyEntity, keyPattern, projectEntity, TABLE_INDEXES } from '@app/data';
+import { ROUTES, type RouteDefinition } from '@app/schema';
 import { slsPackage as packageTo, type CloudFormationTemplate as Template } from '@app/testing';
 import { HOOK_TIMEOUT_MS } from './support/stack.js';
 
@@ -79,28 +80,60 @@ describe('api service (services/api/serverless.yml)', () => {
     template = await slsPackage('services/api', 'dev');
   }, HOOK_TIMEOUT_MS);
 
-  // The DynamoDB actions each route needs, and not one more.
+  // The DynamoDB actions each route needs, and not one more, by what the route does: every
+  // route of a child reads its parent (GetItem; a ConditionCheck in the create's transaction),
+  // a write that fails its condition reads the item (GetItem) to tell 404 from 412, and a create
+  // also keeps Idempotency-Key records (Powertools' DynamoDB persistence layer).
+  const IDEMPOTENCY_RECORDS = ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
+  const lists = (route: RouteDefinition) => Object.values(route.responses).some((response) => response.body && 'page' in response.body);
+  function actionsOf(route: RouteDefinition): string[] {
+    if (route.public) return [];
+    // A create or list under a parent (a path parameter) reads the parent; item routes read the item anyway.
+    const underParent = (route.pathParams ?? []).length > 0;
+    const actions =
+      route.method === 'post'
+        ? [...IDEMPOTENCY_RECORDS, ...(underParent ? ['dynamodb:ConditionCheckItem'] : [])]
+        : route.method === 'get' && lists(route)
+          ? ['dynamodb:Query', ...(underParent ? ['dynamodb:GetItem'] : [])]
+          : route.method === 'get'
+            ? ['dynamodb:GetItem']
+            : route.method === 'patch'
+              ? ['dynamodb:GetItem', 'dynamodb:UpdateItem']
+              : ['dynamodb:DeleteItem', 'dynamodb:GetItem'];
+    return actions.sort();
+  }
+  const functionOf = (operationId: string) => operationId[0]!.toUpperCase() + operationId.slice(1);
+  const DOCUMENTATION_FUNCTIONS: Record<string, string> = {
+    getOpenApiDocument: 'OpenApiDocument',
+    getDocsPage: 'DocsPage',
+    getDocsAsset: 'DocsAsset',
+  };
   const expectedActions: Record<string, string[]> = {
-    // The creates also keep Idempotency-Key records (Powertools' DynamoDB persistence layer).
-    CreateProject: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-    ListProjects: ['dynamodb:Query'],
-    GetProject: ['dynamodb:GetItem'],
-    UpdateProject: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-    DeleteProject: ['dynamodb:DeleteItem', 'dynamodb:GetItem'],
-    CreateTask: ['dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-    ListTasks: ['dynamodb:GetItem', 'dynamodb:Query'],
-    GetTask: ['dynamodb:GetItem'],
-    UpdateTask: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-    DeleteTask: ['dynamodb:DeleteItem', 'dynamodb:GetItem'],
-    // The public documentation and the catch-all route touch no table.
-    OpenApiDocument: [],
-    DocsPage: [],
-    DocsAsset: [],
+    ...Object.fromEntries(
+      (ROUTES as readonly RouteDefinition[]).map((route) => [
+        DOCUMENTATION_FUNCTIONS[route.operationId] ?? functionOf(route.operationId),
+        actionsOf(route),
+      ]),
+    ),
+    // The catch-all route touches no table.
     NotFound: [],
-    ListActivity: ['dynamodb:GetItem', 'dynamodb:Query'],
   };
   const tableArn = { 'Fn::ImportValue': 'rest-api-data-dev-TableArn' };
-  const indexArn = { 'Fn::Join': ['', [tableArn, '/index/gsi1']] };
+  const indexArn = { 'Fn::Join': ['', [tableArn, `/index/${TABLE_INDEXES.byStatus.name}`]] };
+
+  it('grants the actions of each kind of route as the table has them (a sample)', () => {
+    expect(expectedActions).toMatchObject({
+      CreateProject: IDEMPOTENCY_RECORDS,
+      CreateTask: ['dynamodb:ConditionCheckItem', ...IDEMPOTENCY_RECORDS].sort(),
+      ListProjects: ['dynamodb:Query'],
+      ListTasks: ['dynamodb:GetItem', 'dynamodb:Query'],
+      ListActivity: ['dynamodb:GetItem', 'dynamodb:Query'],
+      GetTask: ['dynamodb:GetItem'],
+      UpdateProject: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      DeleteTask: ['dynamodb:DeleteItem', 'dynamodb:GetItem'],
+      DocsPage: [],
+    });
+  });
 
   it('has one function per route', () => {
     const functions = ofType(template, 'AWS::Lambda::Function');
@@ -140,16 +173,19 @@ describe('api service (services/api/serverless.yml)', () => {
     });
   });
 
-  it.each(['CreateProject', 'CreateTask'])(
-    "lets %s update and delete only idempotency records, in the tenants' record partitions",
-    (name) => {
-      const idempotency = roleStatements(name).filter(
-        (s) => s.Action.includes('dynamodb:UpdateItem') || s.Action.includes('dynamodb:DeleteItem'),
-      );
-      expect(idempotency).toHaveLength(1);
-      expect(idempotency[0]!.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#IDEMPOTENCY'] } });
-    },
-  );
+  const IDEMPOTENT_CREATES = (ROUTES as readonly RouteDefinition[])
+    .filter((route) => route.headers?.includes('Idempotency-Key'))
+    .map((route) => functionOf(route.operationId));
+
+  it.each(IDEMPOTENT_CREATES)("lets %s update and delete only idempotency records, in the tenants' record partitions", (name) => {
+    const idempotency = roleStatements(name).filter(
+      (s) => s.Action.includes('dynamodb:UpdateItem') || s.Action.includes('dynamodb:DeleteItem'),
+    );
+    expect(idempotency).toHaveLength(1);
+    expect(idempotency[0]!.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [keyPattern(idempotencyEntity.keys.pk)] },
+    });
+  });
 
   it('sets SDK attempts and timeouts for every function', () => {
     for (const [, fn] of ofType(template, 'AWS::Lambda::Function')) {
@@ -169,29 +205,11 @@ describe('api service (services/api/serverless.yml)', () => {
     });
   });
 
-  it('routes every path to its own function', () => {
-    const routes = ofType(template, 'AWS::ApiGatewayV2::Route')
-      .map(([, r]) => r.Properties.RouteKey)
-      .sort();
-    expect(routes).toEqual(
-      [
-        'DELETE /projects/{projectId}',
-        'DELETE /projects/{projectId}/tasks/{taskId}',
-        'GET /projects',
-        'GET /projects/{projectId}',
-        'GET /projects/{projectId}/activity',
-        'GET /projects/{projectId}/tasks',
-        'GET /projects/{projectId}/tasks/{taskId}',
-        'PATCH /projects/{projectId}',
-        'PATCH /projects/{projectId}/tasks/{taskId}',
-        'POST /projects',
-        'POST /projects/{projectId}/tasks',
-        'GET /openapi.json',
-        'GET /docs',
-        'GET /docs/{asset}',
-        '$default',
-      ].sort(),
-    );
+  it('routes every path to its own function, and anything else to the catch-all', () => {
+    const routes = ofType(template, 'AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey);
+    expect(routes.sort()).toEqual([...ROUTES.map(routeKeyOf), '$default'].sort());
+    const integrations = ofType(template, 'AWS::ApiGatewayV2::Integration');
+    expect(new Set(integrations.map(([, i]) => JSON.stringify(i.Properties.IntegrationUri))).size).toBe(routes.length);
   });
 
   it('documents every route it deploys, and deploys every route it documents', () => {
@@ -315,7 +333,7 @@ describe('stream consumer service (services/stream-consumer/serverless.yml)', ()
         Effect: 'Allow',
         Action: ['dynamodb:PutItem'],
         Resource: tableArn,
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TENANT#*#PROJECT#*'] } },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [keyPattern(childPartition(projectEntity))] } },
       },
     ]);
     expect(template.Resources.RecountLambdaFunction!.Properties.Timeout).toBe(900);

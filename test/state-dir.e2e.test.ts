@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { keyOf, projectEntity } from '@app/data';
 import { createDynamoDBClient } from '@app/local-dynamodb';
 import { eventually, freePort, httpCaller } from '@app/testing';
-import { runRootScript, startStack } from './support/stack.js';
+import { LOCAL_TABLE, runRootScript, startStack } from './support/stack.js';
 
 let stateDir: string;
 beforeAll(async () => {
@@ -55,9 +56,10 @@ it('npm run token, npm start, the stream runner and npm run db agree on STATE_DI
         try {
           const { Items } = await client.send(
             new QueryCommand({
-              TableName: 'rest-api-data-local',
+              TableName: LOCAL_TABLE,
               KeyConditionExpression: 'pk = :pk',
-              ExpressionAttributeValues: { ':pk': 'TENANT#tenant%3Astate' },
+              // The tenant's projects: the partition of a project of tenant `tenant:state` (the token's claim).
+              ExpressionAttributeValues: { ':pk': keyOf(projectEntity, { tenantId: 'tenant:state', projectId: 'any' }).pk },
             }),
           );
           return Items;

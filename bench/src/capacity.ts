@@ -11,6 +11,7 @@
 // on DynamoDB, a write of an item projected into gsi1 (a task) costs its size in gsi1 too.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { projectEntity, taskEntity, toItem } from '@app/data';
 import { BatchWriteCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { Database } from './support/db.ts';
@@ -52,55 +53,23 @@ const GSI_WRITES: Record<string, number> = { createTask: 1, updateTask: 1, delet
 
 /** Filler items, in the partitions the routes read, so that every list is read past its first page. */
 function filler(n: number, fixture: Fixture, serial: number) {
-  const tenant = encodeURIComponent(TENANT_ID);
   const id = `00000000-0000-7000-8000-${String(serial).padStart(12, '0')}`;
   const at = '2026-01-01T00:00:00.000Z';
+  const stamps = { createdAt: at, updatedAt: at, version: 1 };
   switch (n % 4) {
     case 0:
-      return {
-        pk: `TENANT#${tenant}`,
-        sk: `PROJECT#${id}`,
-        entity: 'project',
-        tenantId: TENANT_ID,
+      return toItem(projectEntity, TENANT_ID, {
         id,
         name: `Filler project ${serial}`,
-        createdAt: at,
-        updatedAt: at,
-        version: 1,
-        taskCounts: { total: 0, open: 0, in_progress: 0, done: 0 },
-      };
+        ...stamps,
+        taskCounts: projectEntity.initial.taskCounts,
+      });
     case 1:
-      return {
-        pk: `TENANT#${tenant}#PROJECT#${fixture.projectId}`,
-        sk: `TASK#${id}`,
-        gsi1pk: `TENANT#${tenant}#PROJECT#${fixture.projectId}#STATUS#open`,
-        gsi1sk: `TASK#${id}`,
-        entity: 'task',
-        tenantId: TENANT_ID,
-        id,
-        projectId: fixture.projectId,
-        title: `Filler task ${serial}`,
-        status: 'open',
-        createdAt: at,
-        updatedAt: at,
-        version: 1,
-      };
+      return toItem(taskEntity, TENANT_ID, { id, projectId: fixture.projectId, title: `Filler task ${serial}`, status: 'open', ...stamps });
     case 2:
       return activityItem(fixture.projectId, 1_000_000 + serial);
-    default: {
-      const other = encodeURIComponent(`tenant:other-${serial % 50}`);
-      return {
-        pk: `TENANT#${other}`,
-        sk: `PROJECT#${id}`,
-        entity: 'project',
-        tenantId: `tenant:other-${serial % 50}`,
-        id,
-        name: `Another tenant's project ${serial}`,
-        createdAt: at,
-        updatedAt: at,
-        version: 1,
-      };
-    }
+    default:
+      return toItem(projectEntity, `tenant:other-${serial % 50}`, { id, name: `Another tenant's project ${serial}`, ...stamps });
   }
 }
 

@@ -3,6 +3,7 @@
 // the same client (packages/data's settings), at 1 and 10 operations in flight. Rounds
 // alternate between the two sides; every round is bounded in count and time.
 import { randomUUID } from 'node:crypto';
+import { keyOf, keyPrefix, projectEntity } from '@app/data';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ratio, round, summarize } from './stats.ts';
 import type { Database } from './support/db.ts';
@@ -34,8 +35,6 @@ export interface DataOptions {
   rounds: number;
 }
 
-const tenant = encodeURIComponent(TENANT_ID);
-
 /** Runs `op` with `concurrency` in flight until `count` are done or the budget is spent. */
 async function drive(op: (i: number) => Promise<unknown>, count: number, concurrency: number, budgetMs: number) {
   const latencies: number[] = [];
@@ -61,7 +60,10 @@ export async function measureDataLayer(options: DataOptions): Promise<DataFigure
   try {
     const project = await repositories.projects.create(TENANT_ID, { name: 'Data layer project', description: 'read and updated' });
     for (let i = 0; i < 25; i++) await repositories.projects.create(TENANT_ID, { name: `Listed ${i}` });
-    const key = { pk: `TENANT#${tenant}`, sk: `PROJECT#${project.id}` };
+    // The raw side spells its keys by hand, as SDK code without a data layer would; the parts
+    // come from the declarations (outside the timed calls), so both sides write the same items.
+    const key = keyOf(projectEntity, { tenantId: TENANT_ID, projectId: project.id });
+    const projectPrefix = keyPrefix(projectEntity.keys.sk);
     const T = db.tableName;
     const now = () => new Date().toISOString();
 
@@ -79,7 +81,7 @@ export async function measureDataLayer(options: DataOptions): Promise<DataFigure
             new QueryCommand({
               TableName: T,
               KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
-              ExpressionAttributeValues: { ':pk': `TENANT#${tenant}`, ':sk': 'PROJECT#' },
+              ExpressionAttributeValues: { ':pk': key.pk, ':sk': projectPrefix },
               Limit: 21,
               ConsistentRead: true,
             }),
@@ -95,8 +97,8 @@ export async function measureDataLayer(options: DataOptions): Promise<DataFigure
             new PutCommand({
               TableName: T,
               Item: {
-                pk: `TENANT#${tenant}`,
-                sk: `PROJECT#${id}`,
+                pk: key.pk,
+                sk: `${projectPrefix}${id}`,
                 entity: 'project',
                 tenantId: TENANT_ID,
                 id,

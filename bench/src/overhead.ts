@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BundleSet } from './bundle.ts';
 import { round, summarize } from './stats.ts';
+import { activityEntity, projectEntity, taskEntity, toItem } from '@app/data';
 import { httpEvent, TENANT_ID, type Fixture, type RouteCase } from './support/routes.ts';
 import type { ServiceConfig } from './support/service.ts';
 
@@ -56,15 +57,11 @@ export interface OverheadOptions {
   budgetMs: number;
 }
 
-const tenant = encodeURIComponent(TENANT_ID);
 const iso = '2026-01-01T00:00:00.000Z';
 
+// The items the requests read, as the API and the consumer write them (keys from the declarations).
 function projectItem(projectId: string) {
-  return {
-    pk: `TENANT#${tenant}`,
-    sk: `PROJECT#${projectId}`,
-    entity: 'project',
-    tenantId: TENANT_ID,
+  const project = {
     id: projectId,
     name: 'Bench project',
     description: 'The project every request reads',
@@ -72,35 +69,17 @@ function projectItem(projectId: string) {
     updatedAt: iso,
     version: 3,
     taskCounts: { total: 6, open: 6, in_progress: 0, done: 0 },
-    lastRequestId: 'req-1',
   };
+  return { ...toItem(projectEntity, TENANT_ID, project), lastRequestId: 'req-1' };
 }
 
 function taskItem(projectId: string, taskId: string) {
-  return {
-    pk: `TENANT#${tenant}#PROJECT#${projectId}`,
-    sk: `TASK#${taskId}`,
-    gsi1pk: `TENANT#${tenant}#PROJECT#${projectId}#STATUS#open`,
-    gsi1sk: `TASK#${taskId}`,
-    entity: 'task',
-    tenantId: TENANT_ID,
-    id: taskId,
-    projectId,
-    title: 'Bench task',
-    status: 'open',
-    createdAt: iso,
-    updatedAt: iso,
-    version: 2,
-    lastRequestId: 'req-1',
-  };
+  const task = { id: taskId, projectId, title: 'Bench task', status: 'open', createdAt: iso, updatedAt: iso, version: 2 };
+  return { ...toItem(taskEntity, TENANT_ID, task), lastRequestId: 'req-1' };
 }
 
 function activityItem(projectId: string, n: number) {
-  return {
-    pk: `TENANT#${tenant}#PROJECT#${projectId}`,
-    sk: `ACTIVITY#${iso}#evt-${n}`,
-    entity: 'activity',
-    tenantId: TENANT_ID,
+  const entry = {
     id: `evt-${n}`,
     projectId,
     type: 'task.updated',
@@ -109,6 +88,7 @@ function activityItem(projectId: string, n: number) {
     changes: { status: { from: 'open', to: 'in_progress' } },
     occurredAt: iso,
   };
+  return toItem(activityEntity, TENANT_ID, entry);
 }
 
 /** What the stub answers each command with, for a route: a page is 20 items (no next page). */

@@ -1,5 +1,6 @@
 // What a saved file does to the running stack, decided from its path:
-//   services/<service>/serverless.yml          that service reloads from it (or keeps its last good one)
+//   services/<service>/serverless.yml          that service reloads from it (or keeps its last good one);
+//   services/<service>/**/*.yml                so does a file it includes (${file(./functions/<resource>.yml)})
 //   services/esbuild.yml, esbuild-plugins.mjs  both services reload (their bundles change)
 //   serverless.yml (the root: data stack)      the tables are brought up to date
 //   packages/schema/src/** (not generated)     the validators and the OpenAPI document are generated again
@@ -18,7 +19,8 @@ export interface ChangeDispatcherOptions {
 }
 
 export interface ClassifiedChanges {
-  services: Map<ServiceName, string>;
+  /** Each service to reload, with the changed files (relative) that concern it. */
+  services: Map<ServiceName, string[]>;
   tables: boolean;
   schema: boolean;
   sources: string[];
@@ -26,15 +28,24 @@ export interface ClassifiedChanges {
 
 const SERVICES: readonly ServiceName[] = ['api', 'stream-consumer'];
 
+/** A service's serverless.yml, or a YAML file of its own it may include (not one of its build folders). */
+const SERVICE_CONFIG = /^services\/([^/]+)\/(?!node_modules\/|\.serverless\/|\.esbuild\/)(?:[^/]+\/)*[^/]+\.ya?ml$/;
+
+function addCause(services: Map<ServiceName, string[]>, service: ServiceName, path: string): void {
+  const causes = services.get(service) ?? [];
+  if (!causes.includes(path)) causes.push(path);
+  services.set(service, causes);
+}
+
 /** Sorts changed files (absolute) by what they concern. */
 export function classifyChanges(rootDir: string, files: readonly string[]): ClassifiedChanges {
   const changes: ClassifiedChanges = { services: new Map(), tables: false, schema: false, sources: [] };
   for (const file of files) {
     const path = relative(rootDir, file).split(sep).join('/');
-    const service = /^services\/([^/]+)\/serverless\.ya?ml$/.exec(path)?.[1] as ServiceName | undefined;
-    if (service && SERVICES.includes(service)) changes.services.set(service, path);
+    const service = SERVICE_CONFIG.exec(path)?.[1] as ServiceName | undefined;
+    if (service && SERVICES.includes(service)) addCause(changes.services, service, path);
     else if (path === 'services/esbuild.yml' || path === 'services/esbuild-plugins.mjs')
-      for (const name of SERVICES) changes.services.set(name, path);
+      for (const name of SERVICES) addCause(changes.services, name, path);
     else if (path === 'serverless.yml') changes.tables = true;
     else if (path.startsWith('packages/schema/src/') && !path.startsWith('packages/schema/src/generated/') && !path.endsWith('.test.ts'))
       changes.schema = true;
@@ -68,8 +79,8 @@ export class ChangeDispatcher {
     const { stack, report } = this.#options;
     const changes = classifyChanges(stack.layout.rootDir, files);
     if (changes.schema) await this.#regenerateSchema();
-    for (const [name, cause] of changes.services) {
-      const ok = await stack.reloadService(name, cause);
+    for (const [name, causes] of changes.services) {
+      const ok = await stack.reloadService(name, causes.join(', '));
       report({ type: 'configured', service: name, ok });
     }
     if (changes.tables) await stack.updateTables();

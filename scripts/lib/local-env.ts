@@ -3,6 +3,7 @@
 // variable means the same everywhere. README.md's table lists them.
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isLocalEndpoint, LOCAL_CREDENTIALS } from '@app/data/local-endpoint';
 import { envPort } from './ports.ts';
 
 export const ROOT_DIR = fileURLToPath(new URL('../..', import.meta.url));
@@ -77,11 +78,15 @@ export function describeLocalEnv(layout: LocalEnv): Record<string, string | numb
 
 /** What every local function and `sls print` see: the endpoint, and the fixed credentials a local endpoint takes. */
 export function functionEnv(endpoint: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
-  const local = /^https?:\/\/(127\.|localhost|\[::1\])/.test(endpoint);
   return {
     DYNAMODB_ENDPOINT: endpoint,
     AWS_REGION: env.AWS_REGION || 'us-east-1',
-    // A local endpoint takes any key; one fixed key also keeps DynamoDB Local on one database.
-    ...(local ? { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_SESSION_TOKEN: '' } : {}),
+    ...(isLocalEndpoint(endpoint)
+      ? {
+          AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+          AWS_SESSION_TOKEN: '',
+        }
+      : {}),
   };
 }

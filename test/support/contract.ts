@@ -39,6 +39,13 @@ const headerValidator = (schema: Json) => {
   return headerValidators.get(key)!;
 };
 
+/**
+ * Origins of stacks started from another repository (a copy of this one with a generated
+ * resource, say): their responses follow that repository's document, not this one's, and are
+ * not checked here (the copy's own suites check them against its document).
+ */
+export const otherRepositoryOrigins = new Set<string>();
+
 export interface ObservedResponse {
   method: string;
   /** The request path, without the query string. */

@@ -1,6 +1,6 @@
 // The data the routes' requests refer to: one project with a task and an activity entry, and
 // spare projects and tasks for DELETEs to consume, written through the data layer.
-import { createDocumentClient, createRepositories, type Repositories } from '@app/data';
+import { activityEntity, createDocumentClient, createRepositories, toItem, type Repositories } from '@app/data';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TENANT_ID, type Fixture } from './routes.ts';
 
@@ -15,12 +15,7 @@ export function benchRepositories(endpoint: string, tableName: string): { reposi
 export function activityItem(projectId: string, n: number, tenantId = TENANT_ID) {
   const occurredAt = new Date(Date.UTC(2026, 0, 1, 0, 0, n)).toISOString();
   const id = `evt-${String(n).padStart(8, '0')}`;
-  const tenant = encodeURIComponent(tenantId);
-  return {
-    pk: `TENANT#${tenant}#PROJECT#${projectId}`,
-    sk: `ACTIVITY#${occurredAt}#${id}`,
-    entity: 'activity',
-    tenantId,
+  const entry = {
     id,
     projectId,
     type: 'task.updated',
@@ -29,6 +24,7 @@ export function activityItem(projectId: string, n: number, tenantId = TENANT_ID)
     changes: { status: { from: 'open', to: 'in_progress' } },
     occurredAt,
   };
+  return toItem(activityEntity, tenantId, entry);
 }
 
 export async function seedFixture(endpoint: string, tableName: string, spares: number): Promise<Fixture> {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { clientOptionsFromEnv, createDocumentClient } from './client.js';
+import { clientOptionsFromEnv, createDocumentClient, getClients, getDocumentClient } from './client.js';
+import { LOCAL_CREDENTIALS } from './local-endpoint.js';
 
 describe('clientOptionsFromEnv', () => {
   it("reads the endpoint, region, attempts and timeout the function's environment sets", () => {
@@ -29,10 +30,22 @@ describe('createDocumentClient', () => {
     async (endpoint) => {
       const client = createDocumentClient({ endpoint, region: 'us-east-1' });
       try {
-        expect(await client.config.credentials()).toMatchObject({ accessKeyId: 'local', secretAccessKey: 'local' });
+        expect(await client.config.credentials()).toMatchObject(LOCAL_CREDENTIALS);
       } finally {
         client.destroy();
       }
     },
   );
+});
+
+describe('getClients', () => {
+  it('gives one pair of clients per process, the document client over the DynamoDB client', () => {
+    // Act
+    const clients = getClients();
+
+    // Assess
+    expect(getClients()).toBe(clients);
+    expect(getDocumentClient()).toBe(clients.documents);
+    expect(clients.documents.config).toBe(clients.dynamodb.config);
+  });
 });

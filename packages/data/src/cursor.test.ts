@@ -3,8 +3,8 @@ import { createCursorCodec } from './cursor.js';
 import { InvalidCursorError } from './errors.js';
 
 const codec = createCursorCodec('a-secret-of-sufficient-length');
-const expected = { attributes: ['pk', 'sk'], fixed: { pk: 'TENANT#t1' } } as const;
-const key = { pk: 'TENANT#t1', sk: 'PROJECT#0001' };
+const expected = { attributes: ['pk', 'sk'], fixed: { pk: 'ORG#o1' } } as const;
+const key = { pk: 'ORG#o1', sk: 'TEAM#0001' };
 
 describe('cursor codec', () => {
   it('round-trips a key for the same list', () => {
@@ -15,7 +15,7 @@ describe('cursor codec', () => {
 
   it('rejects a cursor whose payload was edited', () => {
     const [payload, signature] = codec.encode('projects', key).split('.');
-    const edited = Buffer.from(Buffer.from(payload!, 'base64url').toString().replace('PROJECT#0001', 'PROJECT#0002')).toString('base64url');
+    const edited = Buffer.from(Buffer.from(payload!, 'base64url').toString().replace('TEAM#0001', 'TEAM#0002')).toString('base64url');
     expect(() => codec.decode(`${edited}.${signature}`, 'projects', expected)).toThrow(InvalidCursorError);
   });
 
@@ -26,7 +26,7 @@ describe('cursor codec', () => {
 
   it('rejects a cursor issued for another list or another partition', () => {
     expect(() => codec.decode(codec.encode('tasks', key), 'projects', expected)).toThrow(/another list/);
-    const otherTenant = codec.encode('projects', { pk: 'TENANT#t2', sk: 'PROJECT#0001' });
+    const otherTenant = codec.encode('projects', { pk: 'ORG#o2', sk: 'TEAM#0001' });
     expect(() => codec.decode(otherTenant, 'projects', expected)).toThrow(/another list/);
   });
 

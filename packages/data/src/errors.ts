@@ -49,3 +49,14 @@ export class InvalidCursorError extends DataError {
     super(`invalid cursor: ${reason}`);
   }
 }
+
+/**
+ * The function's configuration (its environment) is missing or malformed: a deployment fault,
+ * raised at init, never a client's error (so not a DataError).
+ */
+export class ConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigurationError';
+  }
+}

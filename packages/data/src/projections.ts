@@ -20,9 +20,11 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ActivityType, TaskStatus } from '@app/schema';
-import { activityEntity, cleanupEntity, composeKey, countedTaskEntity, projectEntity, taskEntity, tenantEntity } from './entities.js';
-import { cancellationCodes, ExpressionBuilder, isConditionFailure, type Item, type TableContext } from './table.js';
+import type { ActivityEntry, TaskStatus } from '@app/schema';
+import { activityEntity, cleanupEntity, countedTaskEntity, projectEntity, tenantEntity } from './entities/index.js';
+import { childPartitionKey, keyOf, toItem, toResource, type Item } from './entity.js';
+import { TABLE_KEY, TABLE_TTL_ATTRIBUTE } from './keys.js';
+import { cancellationCodes, ExpressionBuilder, isConditionFailure, systemClock, type TableContext, type WriterContext } from './table.js';
 import { countsDelta, type CountsDelta } from './task-counts.js';
 
 /**
@@ -45,16 +47,12 @@ export interface CountedEntry {
   revision: number;
 }
 
-export interface ActivityChange {
-  /** The stream record's eventID: unique per change, the same on every redelivery. */
-  eventId: string;
-  /** When the change was committed, ISO 8601. */
-  occurredAt: string;
-  type: ActivityType;
-  taskId?: string;
-  title?: string;
-  changes?: Record<string, { from: string | null; to: string | null }>;
-}
+/**
+ * One change for a project's activity feed: the entry it becomes, keyed by its stream record
+ * (`eventId`: unique per change, the same on every redelivery) instead of an id, and without
+ * the project's id (given beside it). `occurredAt` is when the change was committed.
+ */
+export type ActivityChange = Omit<ActivityEntry, 'id' | 'projectId'> & { eventId: string };
 
 export type ApplyResult = 'applied' | 'duplicate' | 'project-missing';
 
@@ -64,19 +62,10 @@ const TOMBSTONE_TTL_SECONDS = 3 * 86_400;
 /** Attempts of a change whose counted-task entry a recount moved between our read and our write. */
 const COUNTED_ENTRY_ATTEMPTS = 3;
 
-const projectKey = (tenantId: string, projectId: string) => ({
-  pk: composeKey(projectEntity.keys.pk, { tenantId }),
-  sk: composeKey(projectEntity.keys.sk, { projectId }),
-});
-const partitionOf = (tenantId: string, projectId: string) => composeKey(taskEntity.keys.pk, { tenantId, projectId });
-const cleanupKey = (tenantId: string, projectId: string) => ({
-  pk: composeKey(cleanupEntity.keys.pk, { tenantId }),
-  sk: composeKey(cleanupEntity.keys.sk, { projectId }),
-});
-export const countedTaskKey = (tenantId: string, projectId: string, taskId: string) => ({
-  pk: composeKey(countedTaskEntity.keys.pk, { tenantId, projectId }),
-  sk: composeKey(countedTaskEntity.keys.sk, { taskId }),
-});
+const projectKey = (tenantId: string, projectId: string) => keyOf(projectEntity, { tenantId, projectId });
+const cleanupKey = (tenantId: string, projectId: string) => keyOf(cleanupEntity, { tenantId, projectId });
+export const countedTaskKey = (tenantId: string, projectId: string, taskId: string) =>
+  keyOf(countedTaskEntity, { tenantId, projectId, taskId });
 
 /** A counted-task entry as stored, read. */
 export function readCountedEntry(item: Item | undefined): CountedEntry | undefined {
@@ -98,7 +87,9 @@ export function countedEntryPut(
   now: Date,
 ) {
   const expr = new ExpressionBuilder();
-  const condition = current ? `${expr.name('revision')} = ${expr.value(current.revision)}` : `attribute_not_exists(${expr.name('pk')})`;
+  const condition = current
+    ? `${expr.name('revision')} = ${expr.value(current.revision)}`
+    : `attribute_not_exists(${expr.name(TABLE_KEY.pk)})`;
   return {
     TableName: tableName,
     Item: {
@@ -107,7 +98,7 @@ export function countedEntryPut(
       tenantId,
       projectId,
       taskId,
-      ...(status !== null ? { status } : { expiresAt: Math.floor(now.getTime() / 1000) + TOMBSTONE_TTL_SECONDS }),
+      ...(status !== null ? { status } : { [TABLE_TTL_ATTRIBUTE]: Math.floor(now.getTime() / 1000) + TOMBSTONE_TTL_SECONDS }),
       revision: (current?.revision ?? 0) + 1,
       countedAt: now.toISOString(),
     },
@@ -122,7 +113,7 @@ export async function registerTenant(ctx: Pick<TableContext, 'client' | 'tableNa
   await ctx.client.send(
     new UpdateCommand({
       TableName: ctx.tableName,
-      Key: { pk: composeKey(tenantEntity.keys.pk, {}), sk: composeKey(tenantEntity.keys.sk, { tenantId }) },
+      Key: keyOf(tenantEntity, { tenantId }),
       UpdateExpression: `SET ${expr.name('entity')} = ${expr.value(tenantEntity.name)}, ${expr.name('tenantId')} = ${expr.value(tenantId)}`,
       ...expr.attributes,
     }),
@@ -131,7 +122,7 @@ export async function registerTenant(ctx: Pick<TableContext, 'client' | 'tableNa
 
 export class ProjectionWriter {
   constructor(
-    private readonly ctx: Pick<TableContext, 'client' | 'tableName' | 'now'>,
+    private readonly ctx: WriterContext,
     private readonly options: { activityTtlSeconds: number },
   ) {}
 
@@ -155,7 +146,7 @@ export class ProjectionWriter {
                 Put: {
                   TableName: this.ctx.tableName,
                   Item: entry,
-                  ConditionExpression: `attribute_not_exists(${put.name('pk')})`,
+                  ConditionExpression: `attribute_not_exists(${put.name(TABLE_KEY.pk)})`,
                   ...put.attributes,
                 },
               },
@@ -184,7 +175,7 @@ export class ProjectionWriter {
     const current = readCountedEntry(Item);
     const from = current ? current.status : counted.previous;
     if (from === counted.status) return { delta: {}, countedWrite: undefined };
-    const now = this.ctx.now?.() ?? new Date();
+    const now = (this.ctx.now ?? systemClock)();
     return {
       delta: countsDelta(from, counted.status),
       countedWrite: countedEntryPut(this.ctx.tableName, tenantId, projectId, counted.taskId, counted.status, current, now),
@@ -195,7 +186,7 @@ export class ProjectionWriter {
   private projectAction(tenantId: string, projectId: string, counts: CountsDelta) {
     const project = new ExpressionBuilder();
     const deltas = Object.entries(counts).filter(([, delta]) => delta !== 0);
-    const ConditionExpression = `attribute_exists(${project.name('pk')})`;
+    const ConditionExpression = `attribute_exists(${project.name(TABLE_KEY.pk)})`;
     if (deltas.length === 0) {
       return {
         ConditionCheck: { TableName: this.ctx.tableName, Key: projectKey(tenantId, projectId), ConditionExpression, ...project.attributes },
@@ -224,21 +215,10 @@ export class ProjectionWriter {
   }
 
   private activityItem(tenantId: string, projectId: string, activity: ActivityChange): Item {
-    const key = { tenantId, projectId, occurredAt: activity.occurredAt, eventId: activity.eventId };
-    return {
-      pk: composeKey(activityEntity.keys.pk, key),
-      sk: composeKey(activityEntity.keys.sk, key),
-      entity: activityEntity.name,
-      tenantId,
-      id: activity.eventId,
-      projectId,
-      type: activity.type,
-      ...(activity.taskId !== undefined ? { taskId: activity.taskId } : {}),
-      ...(activity.title !== undefined ? { title: activity.title } : {}),
-      ...(activity.changes !== undefined ? { changes: activity.changes } : {}),
-      occurredAt: activity.occurredAt,
-      expiresAt: Math.floor(Date.parse(activity.occurredAt) / 1000) + this.options.activityTtlSeconds,
-    };
+    const { eventId, ...entry } = activity;
+    const resource = toResource<ActivityEntry>(activityEntity, { ...entry, id: eventId, projectId });
+    const expiresAt = Math.floor(Date.parse(activity.occurredAt) / 1000) + this.options.activityTtlSeconds;
+    return { ...toItem(activityEntity, tenantId, resource), [TABLE_TTL_ATTRIBUTE]: expiresAt };
   }
 
   /**
@@ -252,7 +232,7 @@ export class ProjectionWriter {
         new PutCommand({
           TableName: this.ctx.tableName,
           Item: { ...cleanupKey(tenantId, projectId), entity: cleanupEntity.name, tenantId, projectId, requestedAt, deleted: 0, steps: 0 },
-          ConditionExpression: `attribute_not_exists(${expr.name('pk')})`,
+          ConditionExpression: `attribute_not_exists(${expr.name(TABLE_KEY.pk)})`,
           ...expr.attributes,
         }),
       );
@@ -271,15 +251,15 @@ export class ProjectionWriter {
     const { Items = [] } = await this.ctx.client.send(
       new QueryCommand({
         TableName: this.ctx.tableName,
-        KeyConditionExpression: `${expr.name('pk')} = ${expr.value(partitionOf(tenantId, projectId))}`,
-        ProjectionExpression: `${expr.name('pk')}, ${expr.name('sk')}`,
+        KeyConditionExpression: `${expr.name(TABLE_KEY.pk)} = ${expr.value(childPartitionKey(projectEntity, { tenantId, id: projectId }))}`,
+        ProjectionExpression: `${expr.name(TABLE_KEY.pk)}, ${expr.name(TABLE_KEY.sk)}`,
         ...expr.attributes,
         Limit: maxItems,
         ConsistentRead: true,
       }),
     );
     for (let i = 0; i < Items.length; i += BATCH_WRITE_LIMIT) {
-      await this.batchDelete(Items.slice(i, i + BATCH_WRITE_LIMIT).map((item) => ({ pk: item.pk, sk: item.sk })));
+      await this.batchDelete(Items.slice(i, i + BATCH_WRITE_LIMIT).map((item) => ({ pk: item[TABLE_KEY.pk], sk: item[TABLE_KEY.sk] })));
     }
     const key = cleanupKey(tenantId, projectId);
     if (Items.length < maxItems) {
@@ -298,7 +278,7 @@ export class ProjectionWriter {
     return { deleted: Items.length, done: false };
   }
 
-  /** Removes a task whose project no longer exists (created while the project was being deleted). */
+  /** Removes an item whose project no longer exists (created while the project was being deleted). */
   async deleteOrphan(key: { pk: string; sk: string }): Promise<void> {
     await this.ctx.client.send(new DeleteCommand({ TableName: this.ctx.tableName, Key: key }));
   }

@@ -29,9 +29,11 @@
 // tenants are one Query of the list the consumer keeps (tenantEntity). No Scan.
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TaskStatus } from '@app/schema';
-import { composeKey, countedTaskEntity, keyPrefix, projectEntity, taskEntity, tenantEntity } from './entities.js';
+import { countedTaskEntity, projectEntity, taskEntity, tenantEntity } from './entities/index.js';
+import { childPartitionKey, keyOf } from './entity.js';
+import { composeKey, keyPrefix, TABLE_KEY } from './keys.js';
 import { countedEntryPut, countedTaskKey, readCountedEntry, registerTenant, type CountedEntry } from './projections.js';
-import { ExpressionBuilder, isConditionFailure, type Item, type TableContext } from './table.js';
+import { ExpressionBuilder, isConditionFailure, systemClock, type Item, type WriterContext } from './table.js';
 import { countsDelta, countsOf, readTask, sameCounts, storedCounts, type TaskCounts } from './task-counts.js';
 
 export interface RecountOptions {
@@ -82,7 +84,7 @@ export interface RecountReport {
   complete: boolean;
 }
 
-type Context = Pick<TableContext, 'client' | 'tableName' | 'now'>;
+type Context = WriterContext;
 
 /** What is counted of one task against the task itself. */
 interface Difference {
@@ -145,7 +147,7 @@ class Recount {
   }
 
   private async recountProject(tenantId: string, projectId: string): Promise<void> {
-    const partition = composeKey(taskEntity.keys.pk, { tenantId, projectId });
+    const partition = childPartitionKey(projectEntity, { tenantId, id: projectId });
     // 1. Each task against its entry: entries first, tasks second (see the top of this file).
     const counted = new Map<string, CountedEntry>();
     for (const item of await this.query(partition, keyPrefix(countedTaskEntity.keys.sk))) counted.set(item.taskId, readCountedEntry(item)!);
@@ -178,10 +180,7 @@ class Recount {
     const still = await Promise.all(
       found.map(async (difference) => {
         const entry = readCountedEntry(await this.get(countedTaskKey(tenantId, projectId, difference.taskId)));
-        const item = await this.get({
-          pk: composeKey(taskEntity.keys.pk, { tenantId, projectId }),
-          sk: composeKey(taskEntity.keys.sk, difference),
-        });
+        const item = await this.get(keyOf(taskEntity, { tenantId, projectId, taskId: difference.taskId }));
         const task = readTask(item);
         const status = item && task.readable ? task.status : null;
         return sameEntry(entry, difference.counted) && status === difference.actual ? difference : undefined;
@@ -192,7 +191,7 @@ class Recount {
 
   /** Moves a task's entry to the task's state, from the revision read; if it moved since, the consumer's state stands. */
   private async moveEntry(tenantId: string, projectId: string, { taskId, counted, actual }: Difference): Promise<void> {
-    const put = countedEntryPut(this.ctx.tableName, tenantId, projectId, taskId, actual, counted, this.ctx.now?.() ?? new Date());
+    const put = countedEntryPut(this.ctx.tableName, tenantId, projectId, taskId, actual, counted, (this.ctx.now ?? systemClock)());
     try {
       await this.ctx.client.send(new PutCommand(put));
     } catch (error) {
@@ -209,8 +208,8 @@ class Recount {
     projectId: string,
     lasting: Difference[],
   ): Promise<'missing' | { stored: TaskCounts; actual: TaskCounts; repaired: boolean }> {
-    const key = { pk: composeKey(projectEntity.keys.pk, { tenantId }), sk: composeKey(projectEntity.keys.sk, { projectId }) };
-    const partition = composeKey(taskEntity.keys.pk, { tenantId, projectId });
+    const key = keyOf(projectEntity, { tenantId, projectId });
+    const partition = childPartitionKey(projectEntity, { tenantId, id: projectId });
     for (let attempt = 1; ; attempt++) {
       const project = await this.get(key);
       if (!project) return 'missing';
@@ -262,7 +261,7 @@ class Recount {
       const page = await this.ctx.client.send(
         new QueryCommand({
           TableName: this.ctx.tableName,
-          KeyConditionExpression: `${expr.name('pk')} = ${expr.value(pk)} AND begins_with(${expr.name('sk')}, ${expr.value(prefix)})`,
+          KeyConditionExpression: `${expr.name(TABLE_KEY.pk)} = ${expr.value(pk)} AND begins_with(${expr.name(TABLE_KEY.sk)}, ${expr.value(prefix)})`,
           ...expr.attributes,
           ExclusiveStartKey: start,
           ConsistentRead: true,
@@ -275,7 +274,7 @@ class Recount {
   }
 
   private async tenants(): Promise<string[]> {
-    const items = await this.query(composeKey(tenantEntity.keys.pk, {}), keyPrefix(tenantEntity.keys.sk));
+    const items = await this.query(composeKey(tenantEntity.keys.pk, {}), keyPrefix(tenantEntity.keys.sk!));
     return items.map((item) => item.tenantId as string);
   }
 

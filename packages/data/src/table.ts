@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import {
   DeleteCommand,
@@ -10,15 +10,19 @@ import {
   type NativeAttributeValue,
 } from '@aws-sdk/lib-dynamodb';
 import type { CursorCodec, PageKey } from './cursor.js';
+import type { Item } from './entity.js';
 import { ConflictError, NotFoundError, PreconditionFailedError } from './errors.js';
+import { TABLE_KEY } from './keys.js';
 
-/** What every repository needs: the client, the table, the cursor key. */
+/** What every repository needs: the client, the table, the cursor key, the clock. */
 export interface TableContext {
   client: DynamoDBDocumentClient;
+  /** The DynamoDB client under `client`, for code that sends plain DynamoDB commands (Powertools' idempotency). */
+  dynamodb?: DynamoDBClient;
   tableName: string;
   cursors: CursorCodec;
-  /** Clock, injectable so tests can pin it. */
-  now?: () => Date;
+  /** The clock (createRepositories gives the system's unless told otherwise, so tests can pin it). */
+  now: () => Date;
   /**
    * The id of the request being served, stamped on every item it writes (`lastRequestId`)
    * so that the stream consumer can log which request caused a change. Set per request by
@@ -28,7 +32,24 @@ export interface TableContext {
   requestId?: string;
 }
 
-export type Item = Record<string, NativeAttributeValue>;
+export type { Item };
+
+/** The clock of writes, unless a caller gives another (tests pin it). */
+export const systemClock = (): Date => new Date();
+
+/** What the stream consumer's writers need of a TableContext: the clock is the system's unless given. */
+export type WriterContext = Pick<TableContext, 'client' | 'tableName'> & Partial<Pick<TableContext, 'now'>>;
+
+/** The time of a write, as stored (`createdAt`, `updatedAt`). */
+export const timestamp = (ctx: Pick<TableContext, 'now'>): string => ctx.now().toISOString();
+
+/**
+ * What every write stamps on the item besides its own attributes: the id of the request that
+ * made it (`lastRequestId`, when there is one), which the stream consumer logs.
+ */
+export function requestStamp(ctx: Pick<TableContext, 'requestId'>): Item {
+  return ctx.requestId ? { lastRequestId: ctx.requestId } : {};
+}
 
 export interface Page<T> {
   items: T[];
@@ -166,22 +187,29 @@ interface ItemRef {
 
 /** Put an item that must not exist yet (ids are fresh, so a clash is a real conflict). */
 export async function putNew(ctx: TableContext, ref: ItemRef, item: Item): Promise<void> {
-  const requestId = ctx.requestId;
-  if (requestId) item = { ...item, lastRequestId: requestId };
-  const expr = new ExpressionBuilder();
   try {
-    await ctx.client.send(
-      new PutCommand({
-        TableName: ctx.tableName,
-        Item: item,
-        ConditionExpression: `attribute_not_exists(${expr.name('pk')})`,
-        ...expr.attributes,
-      }),
-    );
+    await ctx.client.send(new PutCommand(newItemPut(ctx, item)));
   } catch (error) {
     if (isConditionFailure(error)) throw new ConflictError(`${ref.entity} ${ref.id} already exists`, { cause: error });
     throw error;
   }
+}
+
+/** The Put of an item that must not exist yet, stamped with the request (alone, or in a transaction). */
+export function newItemPut(ctx: TableContext, item: Item) {
+  const expr = new ExpressionBuilder();
+  return {
+    TableName: ctx.tableName,
+    Item: { ...item, ...requestStamp(ctx) },
+    ConditionExpression: `attribute_not_exists(${expr.name(TABLE_KEY.pk)})`,
+    ...expr.attributes,
+  };
+}
+
+/** The ConditionCheck that an item exists (a child's parent, when the child is written). */
+export function existsCheck(ctx: TableContext, key: { pk: string; sk: string }) {
+  const expr = new ExpressionBuilder();
+  return { TableName: ctx.tableName, Key: key, ConditionExpression: `attribute_exists(${expr.name(TABLE_KEY.pk)})`, ...expr.attributes };
 }
 
 /** Versions a conditional write requires (If-Match) or excludes (If-None-Match). */
@@ -194,12 +222,12 @@ export interface VersionCondition {
 
 /** The condition every versioned write carries: the item exists, at a version the caller allows. */
 function versionCondition(expr: ExpressionBuilder, { versionIn, versionNotIn }: VersionCondition): string {
-  const exists = `attribute_exists(${expr.name('pk')})`;
+  const exists = `attribute_exists(${expr.name(TABLE_KEY.pk)})`;
   const conditions = [exists];
   const list = (versions: readonly number[]) => versions.map((version) => expr.value(version)).join(', ');
   // DynamoDB has no literal false and refuses an empty IN list: an item that both exists and
   // does not is a condition that never holds, and a failed condition still tells 404 from 412.
-  if (versionIn?.length === 0) conditions.push(`attribute_not_exists(${expr.name('pk')})`);
+  if (versionIn?.length === 0) conditions.push(`attribute_not_exists(${expr.name(TABLE_KEY.pk)})`);
   else if (versionIn) conditions.push(`${expr.name('version')} IN (${list(versionIn)})`);
   if (versionNotIn?.length) conditions.push(`NOT (${expr.name('version')} IN (${list(versionNotIn)}))`);
   return conditions.join(' AND ');
@@ -213,7 +241,7 @@ async function conditionError(ctx: TableContext, ref: ItemRef, error: { Item?: u
 
 /**
  * Applies a merge patch to the `mutable` attributes (plus server-computed `derived` ones),
- * stamps updatedAt and bumps version, all in one conditional UpdateItem.
+ * stamps updatedAt (and the request) and bumps version, all in one conditional UpdateItem.
  */
 export async function updateVersioned(
   ctx: TableContext,
@@ -221,9 +249,8 @@ export async function updateVersioned(
 ): Promise<Item> {
   const expr = new ExpressionBuilder();
   const { set, remove } = mergePatchClauses(expr, ref.patch, ref.mutable);
-  for (const attribute in ref.derived) set.push(`${expr.name(attribute)} = ${expr.value(ref.derived[attribute])}`);
-  if (ctx.requestId) set.push(`${expr.name('lastRequestId')} = ${expr.value(ctx.requestId)}`);
-  set.push(`${expr.name('updatedAt')} = ${expr.value((ctx.now?.() ?? new Date()).toISOString())}`);
+  const stamped: Item = { ...ref.derived, ...requestStamp(ctx), updatedAt: timestamp(ctx) };
+  for (const attribute in stamped) set.push(`${expr.name(attribute)} = ${expr.value(stamped[attribute])}`);
   set.push(`${expr.name('version')} = ${expr.name('version')} + ${expr.value(1)}`);
   const condition = versionCondition(expr, ref);
   try {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Task, TaskStatus } from '@app/schema';
 import {
   composeKey,
+  keyPrefix,
   createRepositories,
   ProjectionWriter,
   projectEntity,
@@ -257,7 +258,11 @@ describe('recount while the consumer applies changes', () => {
     const client = {
       send: async (command: Parameters<typeof database.client.send>[0]) => {
         const result = await database.client.send(command as never);
-        if (!raced && command instanceof GetCommand && (command.input.Key as { sk: string }).sk.startsWith('PROJECT#')) {
+        if (
+          !raced &&
+          command instanceof GetCommand &&
+          (command.input.Key as { sk: string }).sk.startsWith(keyPrefix(projectEntity.keys.sk))
+        ) {
           raced = true;
           const task = await repos.tasks.create(tenantId, project.id, { title: 'meanwhile' });
           await consume(tenantId, task, 'open', null);

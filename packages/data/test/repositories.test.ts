@@ -2,11 +2,22 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestDatabase, type TestDatabase } from '@app/testing';
+import { createDynamoDBClient } from '@app/local-dynamodb';
 import {
+  childPartitionKey,
+  composeKey,
+  ConfigurationError,
   createRepositories,
+  idempotencyEntity,
   InvalidCursorError,
+  keyOf,
   NotFoundError,
   PreconditionFailedError,
+  projectEntity,
+  TABLE_INDEXES,
+  TABLE_KEY,
+  TABLE_TTL_ATTRIBUTE,
+  taskEntity,
   type Repositories,
   type WriteOptions,
 } from '../src/index.js';
@@ -214,23 +225,31 @@ describe('TaskRepository', () => {
     await expect(repos.tasks.get('tenant-a', project.id, task.id)).rejects.toMatchObject({ entity: 'task' });
   });
 
-  it('stores keys as the entity declarations say (single-table layout)', async () => {
+  it("stores a task in its project's partition, under the keys its declaration composes", async () => {
+    // Prepare
     const project = await repos.projects.create('tenant-keys', { name: 'Layout' });
     const task = await repos.tasks.create('tenant-keys', project.id, { title: 't', status: 'done' });
+    const values = { tenantId: 'tenant-keys', projectId: project.id, taskId: task.id, status: 'done' };
+
+    // Act
     const { Items = [] } = await database.client.send(
       new QueryCommand({
         TableName: database.tableName,
         KeyConditionExpression: '#pk = :pk',
         ExpressionAttributeNames: { '#pk': 'pk' },
-        ExpressionAttributeValues: { ':pk': `TENANT#tenant-keys#PROJECT#${project.id}` },
+        ExpressionAttributeValues: { ':pk': childPartitionKey(projectEntity, { tenantId: 'tenant-keys', id: project.id }) },
       }),
     );
+
+    // Assess
     expect(Items).toHaveLength(1);
+    const { byStatus } = TABLE_INDEXES;
     expect(Items[0]).toMatchObject({
-      sk: `TASK#${task.id}`,
-      gsi1pk: `TENANT#tenant-keys#PROJECT#${project.id}#STATUS#done`,
-      gsi1sk: `TASK#${task.id}`,
+      ...keyOf(taskEntity, values),
+      [byStatus.pk]: composeKey(taskEntity.indexes.byStatus.pk, values),
+      [byStatus.sk]: composeKey(taskEntity.indexes.byStatus.sk, values),
       entity: 'task',
+      tenantId: 'tenant-keys',
     });
   });
 });
@@ -240,7 +259,7 @@ describe('Repositories.forRequest', () => {
     // Prepare
     const first = repos.forRequest('request-1');
     const second = repos.forRequest('request-2');
-    const stored = async (pk: string, sk: string) => {
+    const stored = async ({ pk, sk }: { pk: string; sk: string }) => {
       const { Items = [] } = await database.client.send(
         new QueryCommand({
           TableName: database.tableName,
@@ -251,6 +270,7 @@ describe('Repositories.forRequest', () => {
       );
       return Items[0];
     };
+    const projectKey = (projectId: string) => keyOf(projectEntity, { tenantId: 'tenant-rid', projectId });
 
     // Act: both views write concurrently; then the first updates what the second created
     const [a, b, plain] = await Promise.all([
@@ -263,13 +283,45 @@ describe('Repositories.forRequest', () => {
     await first.tasks.update('tenant-rid', a.id, task.id, { status: 'done' });
 
     // Assess
-    expect(await stored('TENANT#tenant-rid', `PROJECT#${a.id}`)).toMatchObject({ lastRequestId: 'request-1' });
-    expect(await stored('TENANT#tenant-rid', `PROJECT#${b.id}`)).toMatchObject({ name: 'B2', lastRequestId: 'request-1' });
-    expect(await stored('TENANT#tenant-rid', `PROJECT#${plain.id}`)).not.toHaveProperty('lastRequestId');
-    expect(await stored(`TENANT#tenant-rid#PROJECT#${a.id}`, `TASK#${task.id}`)).toMatchObject({
+    expect(await stored(projectKey(a.id))).toMatchObject({ lastRequestId: 'request-1' });
+    expect(await stored(projectKey(b.id))).toMatchObject({ name: 'B2', lastRequestId: 'request-1' });
+    expect(await stored(projectKey(plain.id))).not.toHaveProperty('lastRequestId');
+    expect(await stored(keyOf(taskEntity, { tenantId: 'tenant-rid', projectId: a.id, taskId: task.id }))).toMatchObject({
       status: 'done',
       lastRequestId: 'request-1',
     });
     expect(await first.projects.get('tenant-rid', b.id)).not.toHaveProperty('lastRequestId');
+  });
+});
+
+describe('Repositories.idempotencyRecords', () => {
+  it("locates a tenant's records in its own partition of this table, with the DynamoDB client under the document client", () => {
+    // Prepare
+    const dynamodb = createDynamoDBClient(database.endpoint);
+    const repositories = createRepositories({
+      client: database.client,
+      dynamodb,
+      tableName: database.tableName,
+      cursorSecret: 'x'.repeat(16),
+    });
+
+    // Act
+    const location = repositories.idempotencyRecords('tenant:acme');
+
+    // Assess
+    expect(location).toEqual({
+      tableName: database.tableName,
+      keyAttr: TABLE_KEY.pk,
+      sortKeyAttr: TABLE_KEY.sk,
+      expiryAttr: TABLE_TTL_ATTRIBUTE,
+      staticPkValue: composeKey(idempotencyEntity.keys.pk, { tenantId: 'tenant:acme' }),
+      awsSdkV3Client: dynamodb,
+    });
+    expect(repositories.idempotencyRecords('tenant:other').staticPkValue).not.toBe(location.staticPkValue);
+    dynamodb.destroy();
+  });
+
+  it('refuses to locate them without the DynamoDB client under a document client it was given', () => {
+    expect(() => repos.idempotencyRecords('tenant:acme')).toThrow(ConfigurationError);
   });
 });

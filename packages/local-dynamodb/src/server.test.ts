@@ -20,8 +20,8 @@ import type { TableDefinition } from './table-definition.js';
 
 const rootServerlessYml = fileURLToPath(new URL('../../../serverless.yml', import.meta.url));
 const TABLE = 'rest-api-data-local';
-const key = { pk: { S: 'TENANT#t1' }, sk: { S: 'PROJECT#p1' } };
-const item = { ...key, name: { S: 'Launch' }, gsi1pk: { S: 'PROJECT#p1' }, gsi1sk: { S: 'STATUS#open' } };
+const key = { pk: { S: 'ORG#o1' }, sk: { S: 'TEAM#t1' } };
+const item = { ...key, name: { S: 'Launch' }, gsi1pk: { S: 'TEAM#t1' }, gsi1sk: { S: 'STATE#open' } };
 
 let definitions: TableDefinition[];
 const cleanups: (() => Promise<unknown>)[] = [];

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeStreamCommand, DynamoDBStreamsClient, type Shard } from '@aws-sdk/client-dynamodb-streams';
+import { isLocalEndpoint, LOCAL_CREDENTIALS } from '@app/data/local-endpoint';
 import { lambdaContext } from '@app/testing/lambda-context';
 import type { Context, DynamoDBRecord } from 'aws-lambda';
 import { driveBatch, type InvokeOutcome } from './batch-driver.js';
@@ -38,8 +39,6 @@ export interface StreamRunner {
   streams: Record<string, string>;
   stop(): Promise<void>;
 }
-
-const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /**
  * Imports the handler with the function's environment in place, as Lambda's init does. The
@@ -85,8 +84,11 @@ async function listShards(client: DynamoDBStreamsClient, streamArn: string): Pro
 export async function startStreamRunner(options: StreamRunnerOptions): Promise<StreamRunner> {
   const log = options.log ?? ((line: string) => console.log(line));
   const region = options.region ?? 'us-east-1';
-  const local = /^https?:\/\/(127\.|localhost|\[::1\])/.test(options.endpoint);
-  const clientConfig = { endpoint: options.endpoint, region, ...(local ? { credentials: LOCAL_CREDENTIALS } : {}) };
+  const clientConfig = {
+    endpoint: options.endpoint,
+    region,
+    ...(isLocalEndpoint(options.endpoint) ? { credentials: { ...LOCAL_CREDENTIALS } } : {}),
+  };
   const dynamodb = new DynamoDBClient(clientConfig);
   const streamsClient = new DynamoDBStreamsClient(clientConfig);
   const checkpoints: CheckpointStore = await fileCheckpointStore(options.stateDir && join(options.stateDir, 'checkpoints.json'));

@@ -113,7 +113,7 @@ describe('generated validators', () => {
       );
 
       // Assess
-      expect(inputs).toEqual(['problems.ts', 'routes.ts']);
+      expect(inputs).toEqual(['problems.ts', 'route-definition.ts']);
       expect(output).not.toContain('operationId');
     });
 
@@ -126,6 +126,8 @@ describe('generated validators', () => {
         'ajv-formats/dist/formats.js', // the `date` format of dueDate
         'ajv/dist/runtime/ucs2length.js',
         'generated/validators/TaskCreate.js',
+        'properties.ts', // the read-only fields of the task, for a clearer message
+        'resources/tasks.ts',
         'schemas.ts',
         'validate.ts',
       ]);

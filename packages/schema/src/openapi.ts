@@ -14,12 +14,14 @@ import {
   IDEMPOTENCY_KEY_TTL_SECONDS,
   problemsOf,
   ROUTES,
+  type PathParameter,
   type RequestHeader,
   type ResponseHeader,
   type RouteDefinition,
   type SuccessResponse,
 } from './routes.js';
-import { CURSOR_PATTERN, ListQuerySchema, schemas } from './schemas.js';
+import { CURSOR_PATTERN } from './properties.js';
+import { ListQuerySchema, schemas, type SchemaName } from './schemas.js';
 
 export const API_TITLE = 'Projects and tasks API';
 export const API_VERSION = '0.1.0';
@@ -33,7 +35,6 @@ function component(schema: { $id?: string }): Json {
   return rest;
 }
 
-const PAGED = ['Project', 'Task', 'ActivityEntry'] as const;
 const pageSchema = (item: string): Json => ({
   type: 'object',
   description: `One page of ${item} items; \`nextCursor\` is null on the last page.`,
@@ -53,12 +54,16 @@ const idParameter = (name: string, what: string): Json => ({
   schema: { type: 'string', pattern: ID_PATTERN, maxLength: 36 },
 });
 
+/** The id parameters of the routes' paths (`projectId`, `taskId`...), in order of first use. */
+const idParameters = (): PathParameter[] => [
+  ...new Set((ROUTES as readonly RouteDefinition[]).flatMap((route) => route.pathParams ?? []).filter((name) => name !== 'asset')),
+];
+
 // The parameters, the headers every response carries and the description are built on demand,
 // not at import: they read other modules' values or call helpers, which a bundler would have to
 // keep, so a bundle that only uses API_TITLE (the docs page) would carry the route list too.
 const parameters = (): Record<string, Json> => ({
-  projectId: idParameter('projectId', 'project'),
-  taskId: idParameter('taskId', 'task'),
+  ...Object.fromEntries(idParameters().map((name) => [name, idParameter(name, name.slice(0, -'Id'.length))])),
   asset: {
     name: 'asset',
     in: 'path',
@@ -95,7 +100,7 @@ const parameters = (): Record<string, Json> => ({
       'Go ahead only if the current `ETag` is one of these entity tags (strong comparison: a weak tag `W/"3"` never ' +
       'matches), or, with `*`, if the resource exists; otherwise 412. Any well-formed tag is compared, so a tag this API ' +
       'never issued is a 412, not an error; only a malformed value is a 400. Honoured on GET, PATCH and DELETE of one ' +
-      'project or task (evaluated before `If-None-Match`, as RFC 9110 section 13.2.2 orders them).',
+      'resource (evaluated before `If-None-Match`, as RFC 9110 section 13.2.2 orders them).',
     schema: {
       type: 'string',
       maxLength: CONDITIONAL_HEADER_MAX_LENGTH,
@@ -217,7 +222,7 @@ function operation(route: RouteDefinition): Json {
     operationId: route.operationId,
     summary: route.summary,
     description: route.description,
-    tags: [route.tag],
+    tags: [route.tag.name],
     ...(route.public ? { security: [] } : {}),
     ...(parameters.length ? { parameters } : {}),
     ...(route.body
@@ -238,10 +243,10 @@ token (a JWT); your tenant comes from its claims, never from the request.
 - **Errors** are \`application/problem+json\` (RFC 9457). \`type\` is one of the problem types below; for
   invalid input, \`errors\` lists a JSON Pointer into the request (\`/body/name\`, \`/query/limit\`,
   \`/headers/if-match\`) for each problem.
-- **Conditional requests** (RFC 9110): reads of a project or task return an \`ETag\`; send it back in
-  \`If-Match\` to write only if nobody changed the resource since (412 otherwise), and in \`If-None-Match\`
-  to get 304 while your copy is current. Both take a list of tags or \`*\` on GET, PATCH and DELETE of one
-  project or task; lists and creates have no \`ETag\` and ignore them. Reads of one resource are
+- **Conditional requests** (RFC 9110): reads of one resource (a project, a task...) return an \`ETag\`; send it
+  back in \`If-Match\` to write only if nobody changed the resource since (412 otherwise), and in
+  \`If-None-Match\` to get 304 while your copy is current. Both take a list of tags or \`*\` on GET, PATCH and
+  DELETE of one resource; lists and creates have no \`ETag\` and ignore them. Reads of one resource are
   \`Cache-Control: private, no-cache\` (keep it, revalidate before use); everything else is \`no-store\`.
 - **Retries**: send an \`Idempotency-Key\` with each POST and retry it freely.
 - **Pages**: lists return \`{items, nextCursor}\`; pass \`nextCursor\` back as \`cursor\`.
@@ -253,12 +258,20 @@ ${Object.values(PROBLEM_TYPES)
   .join('\n')}
 `;
 
-const TAGS = [
-  { name: 'Projects', description: "Your tenant's projects." },
-  { name: 'Tasks', description: 'The tasks of a project.' },
-  { name: 'Activity', description: "A project's feed of changes." },
-  { name: 'Documentation', description: 'This document and its reference page (no token needed).' },
+/** Every route's tag, once, in order of first use. */
+const tags = () => [...new Map((ROUTES as readonly RouteDefinition[]).map((route) => [route.tag.name, route.tag])).values()];
+
+/** The schemas of the resources a list route pages through (`Project` for `ProjectPage`...). */
+const pagedSchemas = (): string[] => [
+  ...new Set(
+    (ROUTES as readonly RouteDefinition[]).flatMap((route) =>
+      Object.values(route.responses).flatMap((response) => (response.body && 'page' in response.body ? [response.body.schema] : [])),
+    ),
+  ),
 ];
+
+/** Request bodies and representations; the list queries are parameters, not components. */
+const QUERY_SCHEMAS: readonly SchemaName[] = ['ListQuery', 'ProjectListQuery'];
 
 /** The Problem schema, its `type` one of the catalogue's (ProblemType). */
 function problemSchema(): Json {
@@ -281,7 +294,7 @@ export function buildOpenApiDocument(): Json {
     },
     servers: [{ url: '/', description: 'The server that serves this document' }],
     security: [{ bearerAuth: [] }],
-    tags: TAGS,
+    tags: tags(),
     paths,
     components: {
       securitySchemes: {
@@ -290,14 +303,12 @@ export function buildOpenApiDocument(): Json {
       parameters: parameters(),
       headers: HEADERS,
       schemas: {
-        Project: component(schemas.Project),
-        ProjectCreate: component(schemas.ProjectCreate),
-        ProjectUpdate: component(schemas.ProjectUpdate),
-        Task: component(schemas.Task),
-        TaskCreate: component(schemas.TaskCreate),
-        TaskUpdate: component(schemas.TaskUpdate),
-        ActivityEntry: component(schemas.ActivityEntry),
-        ...Object.fromEntries(PAGED.map((item) => [`${item}Page`, pageSchema(item)])),
+        ...Object.fromEntries(
+          Object.entries(schemas)
+            .filter(([name]) => name !== 'Problem' && !QUERY_SCHEMAS.includes(name as SchemaName))
+            .map(([name, schema]) => [name, component(schema)]),
+        ),
+        ...Object.fromEntries(pagedSchemas().map((item) => [`${item}Page`, pageSchema(item)])),
         Problem: problemSchema(),
         ProblemType: {
           type: 'string',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import * as schemaPackage from './index.js';
 import {
   escapePointerToken,
   parseListQuery,
@@ -266,7 +267,7 @@ describe('response validators', () => {
 
   it('reject leaked storage attributes and nested problems with nested pointers', () => {
     // Prepare
-    const leaky = { ...project, pk: 'PROJECT#p1', taskCounts: { ...project.taskCounts, open: -1 } };
+    const leaky = { ...project, pk: 'a storage key', taskCounts: { ...project.taskCounts, open: -1 } };
 
     // Act
     const result = validateProject(leaky);
@@ -287,6 +288,24 @@ describe('response validators', () => {
 
     // Assess
     expect(result).toEqual({ ok: false, errors: [{ pointer: '/body/createdAt', message: 'must match format "date-time"' }] });
+  });
+});
+
+describe('every validator of a resource, its own or generated', () => {
+  // The typed wrappers of validate.ts (npm run new:resource adds a resource's three), by name.
+  const validators = Object.entries(schemaPackage).filter(([name]) => /^validate[A-Z]/.test(name)) as [
+    string,
+    (input: unknown) => { ok: boolean; errors?: { pointer: string }[] },
+  ][];
+
+  it('include the request and response validators of projects and tasks', () => {
+    expect(validators.map(([name]) => name)).toEqual(
+      expect.arrayContaining(['validateProjectCreate', 'validateTaskUpdate', 'validateProblem']),
+    );
+  });
+
+  it.each(validators)('%s refuses a body that is not an object, pointing at the body', (_name, validate) => {
+    expect(validate(null)).toEqual({ ok: false, errors: [{ pointer: '/body', message: 'must be object' }] });
   });
 });
 

@@ -12,15 +12,12 @@ import { ProjectUpdate as ProjectUpdateValidator } from './generated/validators/
 import { Task as TaskValidator } from './generated/validators/Task.js';
 import { TaskCreate as TaskCreateValidator } from './generated/validators/TaskCreate.js';
 import { TaskUpdate as TaskUpdateValidator } from './generated/validators/TaskUpdate.js';
-import {
-  CURSOR_PATTERN,
-  LIMIT_PATTERN,
-  ListQuerySchema,
-  NON_BLANK_PATTERN,
-  PROJECT_READ_ONLY_FIELDS,
-  TASK_READ_ONLY_FIELDS,
-} from './schemas.js';
-import type { ListQuery, Problem, Project, ProjectCreate, ProjectUpdate, Task, TaskCreate, TaskStatus, TaskUpdate } from './types.js';
+// new:resource: validator imports
+import { CURSOR_PATTERN, LIMIT_PATTERN, NON_BLANK_PATTERN } from './properties.js';
+import { PROJECT_READ_ONLY_FIELDS, type Project, type ProjectCreate, type ProjectUpdate } from './resources/projects.js';
+import { TASK_READ_ONLY_FIELDS, type Task, type TaskCreate, type TaskStatus, type TaskUpdate } from './resources/tasks.js';
+import { ListQuerySchema } from './schemas.js';
+import type { ListQuery, Problem } from './types.js';
 
 export type ValidationIssue = { pointer: string; message: string };
 export type ValidationResult<T> = { ok: true; value: T } | { ok: false; errors: ValidationIssue[] };
@@ -135,6 +132,7 @@ export function validateTask(input: unknown): ValidationResult<Task> {
 export function validateProblem(input: unknown): ValidationResult<Problem> {
   return validateBody(ProblemValidator, input);
 }
+// new:resource: validators
 
 /**
  * Validates and parses a list route's query string (API Gateway passes `null` when there is

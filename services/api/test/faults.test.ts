@@ -1,6 +1,7 @@
 // DynamoDB faults (throttling, timeouts, service errors) injected with aws-sdk-client-mock on
-// the one shared client; every call not faulted goes through to the embedded DynamoDB.
-import { getDocumentClient } from '@app/data';
+// the shared clients (the repositories' document client, and the DynamoDB client under it that
+// the Idempotency-Key store uses); every call not faulted goes through to the embedded DynamoDB.
+import { getClients } from '@app/data';
 import { apiEvent, invoke, lambdaContext, startTestDatabase, type ApiReply, type TestDatabase } from '@app/testing';
 import { InternalServerError, ProvisionedThroughputExceededException, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -16,18 +17,25 @@ import { handler as listTasks } from '../src/handlers/tasks/list.js';
 import { freshTenant, UNKNOWN_ID } from './support.js';
 
 let db: TestDatabase;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mock spans both clients' command types
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document client's commands
 let dynamo: AwsStub<any, any, any>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the DynamoDB client's commands (the idempotency store's)
+let store: AwsStub<any, any, any>;
 beforeAll(async () => {
   db = await startTestDatabase({ exportEnvironment: true });
 });
 afterAll(async () => db.stop());
 beforeEach(() => {
-  dynamo = mockClient(getDocumentClient());
+  dynamo = mockClient(getClients().documents);
+  store = mockClient(getClients().dynamodb);
   // Everything not faulted below reaches the embedded DynamoDB (sinon: the stub calls the real send).
   dynamo.send.callThrough();
+  store.send.callThrough();
 });
-afterEach(() => dynamo.restore());
+afterEach(() => {
+  dynamo.restore();
+  store.restore();
+});
 
 const meta = { $metadata: { httpStatusCode: 400 } };
 const FAULTS = {
@@ -141,7 +149,7 @@ describe('faults with an Idempotency-Key', () => {
   it('a throttled idempotency store answers 503 and writes nothing', async () => {
     // Prepare
     const claims = freshTenant();
-    dynamo.on(PutItemCommand).rejectsOnce(FAULTS['provisioned throughput exceeded']());
+    store.on(PutItemCommand).rejectsOnce(FAULTS['provisioned throughput exceeded']());
 
     // Act
     const reply = await post(claims, 'store-down');
@@ -154,12 +162,13 @@ describe('faults with an Idempotency-Key', () => {
   it('a response that cannot be stored is still answered as it happened (201), once', async () => {
     // Prepare
     const claims = freshTenant();
-    dynamo.on(UpdateItemCommand).rejectsOnce(FAULTS['service unavailable']());
+    store.on(UpdateItemCommand).rejectsOnce(FAULTS['service unavailable']());
 
     // Act
     const reply = await post(claims, 'unsaved');
 
     // Assess
+    expect(store.commandCalls(UpdateItemCommand)).toHaveLength(1);
     expect(reply.status).toBe(201);
     expect((await invoke(listProjects, apiEvent('listProjects', { claims }))).body.items).toHaveLength(1);
   });

@@ -6,7 +6,7 @@
 //   - no internal detail in a body; the security headers on every response;
 //   - a success is a valid resource or page;
 //   - every DynamoDB expression string is placeholders and keywords only: no input in it.
-import { getDocumentClient } from '@app/data';
+import { childPartitionKey, getDocumentClient, integerFromEnv, keyOf, keyPrefix, projectEntity } from '@app/data';
 import { apiEvent, DEFAULT_CLAIMS, defaultRouteEvent, invoke, lambdaContext, startTestDatabase, type TestDatabase } from '@app/testing';
 import {
   CACHE_CONTROL_REVALIDATE,
@@ -41,7 +41,7 @@ import { handler as listActivity } from '../src/handlers/activity/list.js';
 import { handler as updateTask } from '../src/handlers/tasks/update.js';
 import type { HttpResponse } from '../src/http/response.js';
 
-const RUNS = Number(process.env.FUZZ_RUNS ?? 250);
+const RUNS = integerFromEnv('FUZZ_RUNS', { fallback: 250, min: 1, max: 1_000_000 });
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>;
 
 let db: TestDatabase;
@@ -81,6 +81,9 @@ afterAll(async () => {
 });
 
 // ---------------------------------------------------------------- arbitraries
+// Strings shaped like the table's keys (composed from the declarations, so they follow the layout).
+const acmeProject = keyOf(projectEntity, { tenantId: 'tenant:acme', projectId: 'x' });
+const projectPrefix = keyPrefix(projectEntity.keys.sk);
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
 const EDGE_STRINGS = [
   '',
@@ -105,9 +108,10 @@ const EDGE_STRINGS = [
   '/',
   '//',
   '\\',
-  'TENANT#acme',
-  'TENANT#tenant%3Aacme#PROJECT#x',
-  'PROJECT#',
+  keyOf(projectEntity, { tenantId: 'acme', projectId: 'x' }).pk,
+  childPartitionKey(projectEntity, { tenantId: 'tenant:acme', id: 'x' }),
+  acmeProject.sk,
+  projectPrefix,
   '#n0',
   ':v0',
   '#n0 = :v0 OR attribute_exists(#n1)',
@@ -318,7 +322,7 @@ const queryValue = fc.oneof(
     .constant(null)
     .map(
       () =>
-        `${Buffer.from(JSON.stringify({ v: 1, s: 'projects', k: { pk: 'TENANT#tenant%3Aglobex', sk: 'PROJECT#' } })).toString('base64url')}.AAAA`,
+        `${Buffer.from(JSON.stringify({ v: 1, s: 'projects', k: { pk: keyOf(projectEntity, { tenantId: 'tenant:globex', projectId: 'x' }).pk, sk: projectPrefix } })).toString('base64url')}.AAAA`,
     ),
   hostileString,
 );
@@ -335,7 +339,10 @@ const claims = fc.oneof(
   { weight: 6, arbitrary: fc.constant(DEFAULT_CLAIMS) },
   { weight: 1, arbitrary: fc.constant({ sub: 'mallory', tenant: 'globex' }) },
   { weight: 1, arbitrary: fc.record({ sub: hostileString, tenant: hostileString }) },
-  { weight: 1, arbitrary: fc.constantFrom(null, {}, { sub: '' }, { sub: 'u', tenant: '' }, { sub: 'u', tenant: 'acme#PROJECT#x' }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(null, {}, { sub: '' }, { sub: 'u', tenant: '' }, { sub: 'u', tenant: `acme#${projectPrefix}x` }),
+  },
 );
 
 interface Case {
@@ -378,8 +385,13 @@ const assetParams = fc.record({
 });
 
 // ---------------------------------------------------------------- properties
-const INTERNALS =
-  /Exception|DynamoDB|dynalite|node_modules|\.m?[jt]s:\d+|\n\s+at |TENANT#|PROJECT#|ConditionalCheck|ValidationError|TypeError|undefined is not|Cannot read/;
+/** What a response must never show: stack traces, engine and SDK errors, and the table's key labels. */
+const INTERNALS = new RegExp(
+  [
+    String.raw`Exception|DynamoDB|dynalite|node_modules|\.m?[jt]s:\d+|\n\s+at |ConditionalCheck|ValidationError|TypeError|undefined is not|Cannot read`,
+    ...[projectEntity.keys.pk, projectEntity.keys.sk].map(keyPrefix),
+  ].join('|'),
+);
 /** Placeholders (#n0, :v0), the attribute-name keywords the data layer and Powertools use, operators. */
 const EXPRESSION_TOKEN =
   /^(?:#[A-Za-z0-9_]+|:[A-Za-z0-9_]+|SET|REMOVE|AND|OR|NOT|IN|attribute_exists|attribute_not_exists|begins_with|[=<>+,()]|<=|>=)$/;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { captureLogs, lambdaContext, startTestDatabase, type TestDatabase } from '@app/testing';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createRepositories, ProjectionWriter, type Repositories } from '@app/data';
+import { childPartitionKey, cleanupEntity, createRepositories, keyOf, projectEntity, ProjectionWriter, type Repositories } from '@app/data';
 import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
@@ -289,14 +289,12 @@ describe('deleted projects', () => {
       await run([streamRecord('INSERT', { new: { ...taskImage(TENANT, project.id, task.id), ...task } })]);
     }
     const projectItem = (
-      await client.send(
-        new GetCommand({ TableName: tableName, Key: { pk: `TENANT#${encodeURIComponent(TENANT)}`, sk: `PROJECT#${project.id}` } }),
-      )
+      await client.send(new GetCommand({ TableName: tableName, Key: keyOf(projectEntity, { tenantId: TENANT, projectId: project.id }) }))
     ).Item!;
     await repos.projects.delete(TENANT, project.id);
 
     await run([streamRecord('REMOVE', { old: projectItem })]);
-    const cleanupKey = { pk: projectItem.pk, sk: `CLEANUP#${project.id}` };
+    const cleanupKey = keyOf(cleanupEntity, { tenantId: TENANT, projectId: project.id });
     let cleanup = (await client.send(new GetCommand({ TableName: tableName, Key: cleanupKey }))).Item;
     expect(cleanup).toMatchObject({ entity: 'cleanup', deleted: 0 });
 
@@ -314,7 +312,7 @@ describe('deleted projects', () => {
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': `TENANT#${encodeURIComponent(TENANT)}#PROJECT#${project.id}` },
+        ExpressionAttributeValues: { ':pk': childPartitionKey(projectEntity, { tenantId: TENANT, id: project.id }) },
       }),
     );
     expect(left.Items).toEqual([]);

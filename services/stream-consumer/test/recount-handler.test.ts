@@ -1,6 +1,6 @@
 // The recount function, as an operator invokes it (sls invoke -f recount), against the embedded DynamoDB.
 import { captureLogs, lambdaContext, startTestDatabase, type TestDatabase } from '@app/testing';
-import { createRepositories, type Repositories } from '@app/data';
+import { createRepositories, keyOf, projectEntity, type Repositories } from '@app/data';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { handler, recountOptions } from '../src/handlers/recount.js';
@@ -24,7 +24,7 @@ describe('recount function', () => {
     await db.client.send(
       new UpdateCommand({
         TableName: db.tableName,
-        Key: { pk: `TENANT#${encodeURIComponent(TENANT)}`, sk: `PROJECT#${project.id}` },
+        Key: keyOf(projectEntity, { tenantId: TENANT, projectId: project.id }),
         UpdateExpression: 'SET taskCounts.#t = :t',
         ExpressionAttributeNames: { '#t': 'total' },
         ExpressionAttributeValues: { ':t': 3 },

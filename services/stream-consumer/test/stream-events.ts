@@ -1,4 +1,5 @@
 // Builds DynamoDB stream records and events as Lambda delivers them, from plain item images.
+import { cleanupEntity, keyOf, projectEntity, taskEntity, toItem } from '@app/data';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 
@@ -31,39 +32,28 @@ export function streamRecord(kind: 'INSERT' | 'MODIFY' | 'REMOVE', images: { old
 
 export const streamEvent = (records: DynamoDBRecord[]): DynamoDBStreamEvent => ({ Records: records });
 
-/** Item images as the API writes them (keys included), for tests that fake the API's writes. */
+/** Item images as the API writes them (keys included, from the entity declarations), for tests that fake the API's writes. */
 export function projectImage(tenantId: string, id: string, extra: Item = {}): Item {
-  return {
-    pk: `TENANT#${encodeURIComponent(tenantId)}`,
-    sk: `PROJECT#${id}`,
-    entity: 'project',
-    tenantId,
-    id,
-    name: 'Project',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    updatedAt: '2026-01-01T00:00:00.000Z',
-    version: 1,
-    taskCounts: { total: 0, open: 0, in_progress: 0, done: 0 },
-    ...extra,
-  };
+  const project = { id, name: 'Project', createdAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', version: 1 };
+  return { ...toItem(projectEntity, tenantId, { ...project, taskCounts: projectEntity.initial.taskCounts }), ...extra };
 }
 
 export function taskImage(tenantId: string, projectId: string, id: string, extra: Item = {}): Item {
-  const status = (extra.status as string | undefined) ?? 'open';
-  return {
-    pk: `TENANT#${encodeURIComponent(tenantId)}#PROJECT#${projectId}`,
-    sk: `TASK#${id}`,
-    gsi1pk: `TENANT#${encodeURIComponent(tenantId)}#PROJECT#${projectId}#STATUS#${status}`,
-    gsi1sk: `TASK#${id}`,
-    entity: 'task',
-    tenantId,
-    projectId,
+  const task = {
     id,
+    projectId,
     title: 'Task',
-    status,
+    status: 'open',
     createdAt: '2026-01-01T00:00:01.000Z',
     updatedAt: '2026-01-01T00:00:01.000Z',
     version: 1,
     ...extra,
   };
+  // The keys follow the attributes (a status given in `extra` moves the status index key).
+  return { ...toItem(taskEntity, tenantId, task), ...extra };
+}
+
+/** The cleanup item of a deleted project, as the consumer writes it. */
+export function cleanupImage(tenantId: string, projectId: string, extra: Item = {}): Item {
+  return { ...keyOf(cleanupEntity, { tenantId, projectId }), entity: cleanupEntity.name, tenantId, projectId, deleted: 0, ...extra };
 }

@@ -3,7 +3,7 @@
 // derived from the verified identity and the validated request, which only exist once route()
 // has read the event. Records live in the caller's tenant partition, so one tenant's key can
 // never reach another's record, and they expire through the table's TTL attribute.
-import { composeKey, getDocumentClient, idempotencyEntity } from '@app/data';
+import type { IdempotencyRecordsLocation } from '@app/data';
 import { IDEMPOTENCY_KEY_PATTERN, IDEMPOTENCY_KEY_TTL_SECONDS, RETRY_AFTER_SECONDS } from '@app/schema';
 import {
   IdempotencyAlreadyInProgressError,
@@ -14,7 +14,6 @@ import {
   makeIdempotent,
 } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Context } from 'aws-lambda';
 import { getLogger, invocationKeys } from '../logger.js';
 import { serviceUnavailable } from './errors.js';
@@ -22,7 +21,6 @@ import { HttpProblem, validationProblem } from './problem.js';
 import type { HttpResponse } from './response.js';
 
 const KEY = new RegExp(IDEMPOTENCY_KEY_PATTERN);
-/** pk of a tenant's idempotency records: beside, never inside, the partitions of its resources. */
 
 /** The request's Idempotency-Key, undefined when absent; a malformed one is a 400. */
 export function idempotencyKeyOf(headers: Record<string, string | undefined>): string | undefined {
@@ -41,6 +39,8 @@ export interface IdempotentRequest {
   route: string;
   /** What must be equal for a repeat to be "the same request": path parameters and body. */
   request: unknown;
+  /** Where the tenant's records are kept: the data layer says (Repositories.idempotencyRecords). */
+  records: IdempotencyRecordsLocation;
 }
 
 /** A stored response, marked as a replay. */
@@ -51,24 +51,15 @@ const replayed = <T>(stored: T): T => {
 
 /**
  * Runs `action` at most once per (tenant, route, key): a repeat gets the stored response, a
- * repeat with another request a 422 and a repeat while the first runs a 409 (errors.ts maps
- * them). A failed action stores nothing, so the client can retry with the same key.
+ * repeat with another request a 422 and a repeat while the first runs a 409 (problemOf, below,
+ * maps them). A failed action stores nothing, so the client can retry with the same key.
  */
 export async function runIdempotently(
   scope: IdempotentRequest,
   context: Context,
   action: () => Promise<HttpResponse>,
 ): Promise<HttpResponse> {
-  const persistenceStore = new DynamoDBPersistenceLayer({
-    tableName: process.env.TABLE_NAME!,
-    keyAttr: 'pk',
-    sortKeyAttr: 'sk',
-    expiryAttr: 'expiresAt',
-    staticPkValue: composeKey(idempotencyEntity.keys.pk, { tenantId: scope.tenantId }),
-    // The document client is a DynamoDBClient whose marshalling applies to its own commands
-    // only; sharing it shares the connections, timeouts and retries set in packages/data.
-    awsSdkV3Client: getDocumentClient() as unknown as DynamoDBClient,
-  });
+  const persistenceStore = new DynamoDBPersistenceLayer(scope.records);
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'scope',
     payloadValidationJmesPath: 'request',

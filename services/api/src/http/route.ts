@@ -104,8 +104,8 @@ export function route<TBody = undefined, TParam extends string = never>(
     const repositories = getRepositories().forRequest(context.awsRequestId);
     const request = { event, identity, params, body, headers, repositories };
     if (key === undefined || !spec.idempotency) return action(request);
-    return spec.idempotency.run({ key, tenantId: identity.tenantId, route: event.routeKey, request: { params, body } }, context, () =>
-      action(request),
-    );
+    const records = repositories.idempotencyRecords(identity.tenantId);
+    const scope = { key, tenantId: identity.tenantId, route: event.routeKey, request: { params, body }, records };
+    return spec.idempotency.run(scope, context, () => action(request));
   });
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { projectImage, streamRecord, taskImage } from '../../test/stream-events.js';
+import { ENTITIES, keyOf, projectEntity, taskEntity, type EntityDeclaration } from '@app/data';
+import { cleanupImage, projectImage, streamRecord, taskImage } from '../../test/stream-events.js';
 import { UnprocessableRecordError } from '../errors.js';
 import { decodeRecord } from './decode.js';
 import { planChange } from './plan.js';
@@ -16,7 +17,7 @@ describe('planChange: tasks', () => {
       projectId: 'p1',
       counted: { taskId: 'k1', status: 'in_progress', previous: null },
       activity: { type: 'task.created', taskId: 'k1', title: 'Write', occurredAt: '2026-02-01T10:00:00.000Z' },
-      orphan: { pk: 'TENANT#t1#PROJECT#p1', sk: 'TASK#k1' },
+      orphan: keyOf(taskEntity, { tenantId: 't1', projectId: 'p1', taskId: 'k1' }),
     });
   });
 
@@ -77,7 +78,7 @@ describe('planChange: projects and cleanup', () => {
 
   it('starts the cleanup of a deleted project, and steps it on each cleanup record', () => {
     expect(plan('REMOVE', { old: projectImage('t1', 'p1') })).toMatchObject({ type: 'start-cleanup', tenantId: 't1', projectId: 'p1' });
-    const cleanup = { pk: 'TENANT#t1', sk: 'CLEANUP#p1', entity: 'cleanup', tenantId: 't1', projectId: 'p1', deleted: 0 };
+    const cleanup = cleanupImage('t1', 'p1');
     expect(plan('INSERT', { new: cleanup })).toEqual({ type: 'cleanup-step', tenantId: 't1', projectId: 'p1' });
     expect(plan('MODIFY', { old: cleanup, new: { ...cleanup, deleted: 100 } })).toEqual({
       type: 'cleanup-step',
@@ -88,7 +89,7 @@ describe('planChange: projects and cleanup', () => {
   });
 
   it('ignores entities it does not consume, such as its own activity entries', () => {
-    expect(plan('INSERT', { new: { pk: 'x', sk: 'ACTIVITY#1', entity: 'activity' } }).type).toBe('none');
+    expect(plan('INSERT', { new: { pk: 'x', sk: 'y', entity: 'activity' } }).type).toBe('none');
   });
 
   it('adds the tenant of a new project to the list of tenants', () => {
@@ -154,6 +155,60 @@ describe('planChange: records that can never succeed', () => {
 function withRawAttribute(record: ReturnType<typeof streamRecord>, name: string, value: unknown) {
   return { ...record, dynamodb: { ...record.dynamodb, NewImage: { ...record.dynamodb!.NewImage, [name]: value as never } } };
 }
+
+describe('planChange: any other entity with a feed, in a project', () => {
+  // An entity of the test's own, as npm run new:resource declares one under projects.
+  const labelEntity = {
+    name: 'label',
+    parent: projectEntity,
+    schemas: {
+      item: { properties: { id: {}, projectId: {}, name: {}, weight: {}, pinned: {} } },
+      update: { properties: { name: {}, weight: {}, pinned: {} } },
+    },
+    keys: { pk: taskEntity.keys.pk, sk: taskEntity.keys.sk },
+    feed: { title: 'name' },
+  } as const satisfies EntityDeclaration;
+  const entities = { ...ENTITIES, label: labelEntity };
+  const label = { pk: 'p', sk: 's', entity: 'label', tenantId: 't1', projectId: 'p1', id: 'l1', name: 'Urgent', weight: 1, pinned: false };
+  const planLabel = (...args: Parameters<typeof streamRecord>) => planChange(decodeRecord(streamRecord(...args)), entities);
+
+  it.each([
+    ['INSERT', { new: label }, 'label.created'],
+    ['REMOVE', { old: label }, 'label.deleted'],
+  ] as const)('records a %s as %s, with its id and title, and counts nothing', (kind, images, type) => {
+    const effect = planLabel(kind, images);
+    expect(effect).toMatchObject({ type: 'record', tenantId: 't1', projectId: 'p1', activity: { type, labelId: 'l1', title: 'Urgent' } });
+    expect(effect).not.toHaveProperty('counted');
+  });
+
+  it('reports numbers and booleans that changed as text', () => {
+    expect(planLabel('MODIFY', { old: label, new: { ...label, weight: 2.5, pinned: true } })).toMatchObject({
+      activity: { type: 'label.updated', changes: { weight: { from: '1', to: '2.5' }, pinned: { from: 'false', to: 'true' } } },
+    });
+  });
+
+  it('leaves the title out for an entity without a title attribute', () => {
+    const untitled = { ...entities, label: { ...labelEntity, feed: {} } };
+    const effect = planChange(decodeRecord(streamRecord('INSERT', { new: label })), untitled);
+    expect(effect.type === 'record' && effect.activity).not.toHaveProperty('title');
+  });
+
+  it('does not record an entity without a feed, nor one outside a project', () => {
+    const unrecorded = { ...entities, label: { ...labelEntity, feed: undefined } };
+    expect(planChange(decodeRecord(streamRecord('INSERT', { new: label })), unrecorded).type).toBe('none');
+    const topLevel = { ...entities, label: { ...labelEntity, parent: undefined } };
+    expect(planChange(decodeRecord(streamRecord('INSERT', { new: label })), topLevel).type).toBe('none');
+  });
+
+  it('calls an item without its parent id unreadable', () => {
+    const { projectId: _none, ...orphaned } = label;
+    expect(() => planLabel('INSERT', { new: orphaned })).toThrow(UnprocessableRecordError);
+  });
+
+  it('takes no inherited property for an entity', () => {
+    expect(() => plan('INSERT', { new: { ...label, entity: 'constructor' } })).toThrow(UnprocessableRecordError);
+  });
+});
 
 describe('decodeRecord', () => {
   it.each([
