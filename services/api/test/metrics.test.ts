@@ -1,0 +1,115 @@
+// The metrics a request emits: CloudWatch embedded metric format lines on stdout, as the
+// function writes them on Lambda, read here as an operator's dashboard and alarms read them.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { apiEvent, captureLogs, invoke, startTestDatabase, type ApiReply, type TestDatabase } from '@app/testing';
+import { handler as createProject } from '../src/handlers/projects/create.js';
+import { handler as updateProject } from '../src/handlers/projects/update.js';
+import { METRIC, statusClassOf } from '../src/http/metrics.js';
+import { freshTenant } from './support.js';
+
+// jest.config.js turns metrics off for the other suites; the namespace is the stage's (serverless.yml).
+process.env.POWERTOOLS_METRICS_DISABLED = 'false';
+process.env.POWERTOOLS_METRICS_NAMESPACE = 'rest-api-http-test';
+
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await startTestDatabase({ exportEnvironment: true });
+});
+afterAll(async () => db.stop());
+
+/** The EMF lines written while `act` ran, and its reply. */
+async function metricsOf(act: () => Promise<ApiReply>): Promise<{ reply: ApiReply; metrics: readonly Record<string, unknown>[] }> {
+  const logs = captureLogs();
+  try {
+    const reply = await act();
+    return { reply, metrics: logs.metrics };
+  } finally {
+    logs.restore();
+  }
+}
+
+/** An EMF line of one count of `name`, under the service's namespace and these dimensions. */
+const emf = (name: string, dimensions: Record<string, string>) => ({
+  _aws: {
+    Timestamp: expect.any(Number),
+    CloudWatchMetrics: [
+      { Namespace: 'rest-api-http-test', Dimensions: [['service', ...Object.keys(dimensions)]], Metrics: [{ Name: name, Unit: 'Count' }] },
+    ],
+  },
+  service: 'api',
+  ...dimensions,
+  [name]: 1,
+});
+
+describe('the metrics of a request', () => {
+  it('count a created project by route and status class, and nothing more', async () => {
+    const { reply, metrics } = await metricsOf(() =>
+      invoke(createProject, apiEvent('createProject', { body: { name: 'm' }, claims: freshTenant() })),
+    );
+
+    expect(reply.status).toBe(201);
+    expect(metrics).toEqual([emf(METRIC.requests, { route: 'POST /projects', statusClass: '2xx' })]);
+  });
+
+  it('count a validation rejection beside the 4xx request', async () => {
+    const { metrics } = await metricsOf(() =>
+      invoke(createProject, apiEvent('createProject', { body: { name: '' }, claims: freshTenant() })),
+    );
+
+    expect(metrics).toEqual([
+      emf(METRIC.requests, { route: 'POST /projects', statusClass: '4xx' }),
+      emf(METRIC.validationRejections, { route: 'POST /projects' }),
+    ]);
+  });
+
+  it('count a conditional failure (412)', async () => {
+    // Prepare
+    const claims = freshTenant();
+    const { id } = (await invoke(createProject, apiEvent('createProject', { body: { name: 'c' }, claims }))).body as { id: string };
+
+    // Act
+    const { reply, metrics } = await metricsOf(() =>
+      invoke(
+        updateProject,
+        apiEvent('updateProject', { params: { projectId: id }, body: { name: 'd' }, headers: { 'if-match': '"9"' }, claims }),
+      ),
+    );
+
+    // Assess
+    expect(reply.status).toBe(412);
+    expect(metrics).toContainEqual(emf(METRIC.conditionalFailures, { route: 'PATCH /projects/{projectId}' }));
+  });
+
+  it('count an idempotent replay, and a conflict of the same key with another body', async () => {
+    // Prepare
+    const claims = freshTenant();
+    const post = (name: string) =>
+      invoke(createProject, apiEvent('createProject', { body: { name }, claims, headers: { 'idempotency-key': 'metrics-key' } }));
+    await post('once');
+
+    // Act
+    const replay = await metricsOf(() => post('once'));
+    const conflict = await metricsOf(() => post('another'));
+
+    // Assess
+    expect(replay.metrics).toEqual([
+      emf(METRIC.requests, { route: 'POST /projects', statusClass: '2xx' }),
+      emf(METRIC.idempotentReplays, { route: 'POST /projects' }),
+    ]);
+    expect(conflict.metrics).toEqual([
+      emf(METRIC.requests, { route: 'POST /projects', statusClass: '4xx' }),
+      emf(METRIC.idempotencyConflicts, { route: 'POST /projects' }),
+    ]);
+  });
+});
+
+describe('statusClassOf', () => {
+  it.each([
+    [200, '2xx'],
+    [304, '3xx'],
+    [429, '4xx'],
+    [503, '5xx'],
+  ])('puts %i in %s', (status, statusClass) => {
+    expect(statusClassOf(status)).toBe(statusClass);
+  });
+});
