@@ -1,7 +1,7 @@
 // The metrics a request emits: CloudWatch embedded metric format lines on stdout, as the
 // function writes them on Lambda, read here as an operator's dashboard and alarms read them.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { apiEvent, captureLogs, invoke, startTestDatabase, type ApiReply, type TestDatabase } from '@app/testing';
+import { apiEvent, captureLogs, invoke, lambdaContext, startTestDatabase, type ApiReply, type TestDatabase } from '@app/testing';
 import { handler as createProject } from '../src/handlers/projects/create.js';
 import { handler as updateProject } from '../src/handlers/projects/update.js';
 import { METRIC, statusClassOf } from '../src/http/metrics.js';
@@ -29,7 +29,7 @@ async function metricsOf(act: () => Promise<ApiReply>): Promise<{ reply: ApiRepl
 }
 
 /** An EMF line of one count of `name`, under the service's namespace and these dimensions. */
-const emf = (name: string, dimensions: Record<string, string>) => ({
+const emf = (name: string, dimensions: Record<string, string>, fields: Record<string, unknown> = {}) => ({
   _aws: {
     Timestamp: expect.any(Number),
     CloudWatchMetrics: [
@@ -38,8 +38,16 @@ const emf = (name: string, dimensions: Record<string, string>) => ({
   },
   service: 'api',
   ...dimensions,
+  ...fields,
   [name]: 1,
 });
+/** The request's own line: its status and the ids that join it to the access log, the trace and the consumer. */
+const requestLine = (route: string, status: number) =>
+  emf(
+    METRIC.requests,
+    { route, statusClass: statusClassOf(status) },
+    { status: String(status), correlation_id: expect.any(String), function_request_id: expect.any(String) },
+  );
 
 describe('the metrics of a request', () => {
   it('count a created project by route and status class, and nothing more', async () => {
@@ -48,7 +56,7 @@ describe('the metrics of a request', () => {
     );
 
     expect(reply.status).toBe(201);
-    expect(metrics).toEqual([emf(METRIC.requests, { route: 'POST /projects', statusClass: '2xx' })]);
+    expect(metrics).toEqual([requestLine('POST /projects', 201)]);
   });
 
   it('count a validation rejection beside the 4xx request', async () => {
@@ -56,10 +64,7 @@ describe('the metrics of a request', () => {
       invoke(createProject, apiEvent('createProject', { body: { name: '' }, claims: freshTenant() })),
     );
 
-    expect(metrics).toEqual([
-      emf(METRIC.requests, { route: 'POST /projects', statusClass: '4xx' }),
-      emf(METRIC.validationRejections, { route: 'POST /projects' }),
-    ]);
+    expect(metrics).toEqual([requestLine('POST /projects', 400), emf(METRIC.validationRejections, { route: 'POST /projects' })]);
   });
 
   it('count a conditional failure (412)', async () => {
@@ -92,15 +97,21 @@ describe('the metrics of a request', () => {
     const conflict = await metricsOf(() => post('another'));
 
     // Assess
-    expect(replay.metrics).toEqual([
-      emf(METRIC.requests, { route: 'POST /projects', statusClass: '2xx' }),
-      emf(METRIC.idempotentReplays, { route: 'POST /projects' }),
-    ]);
-    expect(conflict.metrics).toEqual([
-      emf(METRIC.requests, { route: 'POST /projects', statusClass: '4xx' }),
-      emf(METRIC.idempotencyConflicts, { route: 'POST /projects' }),
-    ]);
+    expect(replay.metrics).toEqual([requestLine('POST /projects', 201), emf(METRIC.idempotentReplays, { route: 'POST /projects' })]);
+    expect(conflict.metrics).toEqual([requestLine('POST /projects', 422), emf(METRIC.idempotencyConflicts, { route: 'POST /projects' })]);
   });
+});
+
+it("puts in the request's line the ids that join it to the access log and to the consumer's lines", async () => {
+  // Prepare
+  const event = apiEvent('createProject', { body: { name: 'ids' }, claims: freshTenant() });
+  const context = lambdaContext({ functionName: 'createProject' });
+
+  // Act
+  const { metrics } = await metricsOf(() => invoke(createProject, event, context));
+
+  // Assess: API Gateway's requestId, and Lambda's (the access log's integrationRequestId, the consumer's requestId)
+  expect(metrics[0]).toMatchObject({ correlation_id: event.requestContext.requestId, function_request_id: context.awsRequestId });
 });
 
 describe('statusClassOf', () => {

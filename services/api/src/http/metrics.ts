@@ -10,6 +10,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { toHttpProblem } from './errors.js';
 import METRIC from './metric-names.json' with { type: 'json' };
 import type { HttpResponse } from './response.js';
+import { tracer } from '../tracer.js';
 
 export { METRIC };
 type MetricName = (typeof METRIC)[keyof typeof METRIC];
@@ -33,12 +34,13 @@ function getMetrics(): Metrics {
   return metrics;
 }
 
-/** One EMF line of `name` with these dimensions, written at once. */
-function emit(name: MetricName, dimensions: Record<string, string>): void {
+/** One EMF line of `name` with these dimensions (and fields that are no metric), written at once. */
+function emit(name: MetricName, dimensions: Record<string, string>, fields: Record<string, string | undefined> = {}): void {
   // A single metric per line, not the shared instance's store: invocations that share a process
   // (npm start, Lambda managed instances) cannot mix their dimensions, and nothing is left to flush.
   const single = getMetrics().singleMetric();
   single.addDimensions(dimensions);
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) single.addMetadata(key, value);
   single.addMetric(name, MetricUnit.Count, 1);
 }
 
@@ -51,10 +53,22 @@ export const statusClassOf = (status: number) => `${Math.floor(status / 100)}xx`
  * Used before problemResponses (so after it on errors: the response is the problem's).
  */
 export const requestMetrics = (): MiddlewareObj<APIGatewayProxyEventV2, HttpResponse, Error, Context> => {
-  const count = (request: { event: APIGatewayProxyEventV2; response: HttpResponse | null; error?: unknown }): void => {
+  const count = (request: { event: APIGatewayProxyEventV2; context: Context; response: HttpResponse | null; error?: unknown }): void => {
     const route = request.event.routeKey ?? '$default';
     const status = request.response?.statusCode ?? 500;
-    emit(METRIC.requests, { route, statusClass: statusClassOf(status) });
+    // The request's one line in the function's log, successes included: the ids that join API
+    // Gateway's access log (requestId, integrationRequestId), the trace and the consumer's lines
+    // (requestId = function_request_id). Fields, not dimensions: no metric per request.
+    emit(
+      METRIC.requests,
+      { route, statusClass: statusClassOf(status) },
+      {
+        status: String(status),
+        correlation_id: request.event.requestContext?.requestId,
+        function_request_id: request.context.awsRequestId,
+        xray_trace_id: tracer.getRootXrayTraceId(),
+      },
+    );
     const outcome = request.error
       ? OUTCOME_OF_PROBLEM[toHttpProblem(request.error)?.kind ?? '']
       : request.response?.headers?.['idempotent-replayed'] === 'true'
