@@ -3,6 +3,7 @@
 // and Throttles (Lambda refused to run it: the account's or the function's concurrency). Both
 // notify custom.alarmTopic, the stage's topic. CloudWatch alarms cannot watch a SEARCH over
 // every function, hence one pair per function.
+/* global module */
 'use strict';
 
 class FunctionAlarms {

@@ -5,6 +5,7 @@
 // routes by hand would miss the next one added: this finds them among the compiled routes.
 // npm start's gateway applies the same configuration with the same rule (packages/local-auth,
 // stageThrottleSettings); deploy/test/templates.test.ts checks the packaged result.
+/* global module */
 'use strict';
 
 class RouteThrottling {
