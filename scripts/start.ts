@@ -73,6 +73,13 @@ async function main(): Promise<number> {
       onResponse: (e) => console.log(`[http] ${e.method} ${e.path} ${e.status} ${e.latencyMs.toFixed(1)} ms`),
     });
     const apiReadyMs = Math.round(performance.now() - started);
+    const limits = stack.throttle()?.settings;
+    const writes = limits && Object.values(limits.routes ?? {})[0];
+    log(
+      limits
+        ? `request limits as deployed (services/api/serverless.yml, custom.throttle): ${limits.default.rate}/s, burst ${limits.default.burst} per route${writes ? `; ${writes.rate}/s, burst ${writes.burst} per writing route` : ''} (THROTTLE=off lifts them)`
+        : 'request limits off (THROTTLE=off)',
+    );
     console.log(banner({ apiPort: layout.apiPort, routes: stack.api.httpApi.routes, publicPaths: PUBLIC_PATHS, readyIn: since() }));
 
     stack.consumer = await Promise.race([stack.startConsumer(), interrupted]);

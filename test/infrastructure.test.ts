@@ -339,7 +339,7 @@ describe('stream consumer service (services/stream-consumer/serverless.yml)', ()
     expect(template.Resources.RecountLambdaFunction!.Properties.Timeout).toBe(900);
   });
 
-  it('emits metrics in a namespace of its own stage, which the drift alarm watches and reports to the stage's alarm topic (the data stack's)', () => {
+  it("emits metrics in a namespace of its own stage, which the drift alarm watches and reports to the alarm topic of the stage (the data stack's)", () => {
     expect(template.Resources.RecountLambdaFunction!.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe(
       'rest-api-stream-consumer-dev',
     );
