@@ -111,7 +111,7 @@ describe('limits and signals of the prod stage', () => {
     expect(functions.length).toBeGreaterThan(0);
     for (const [, fn] of functions) {
       expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
-      expect(fn.Properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBe(true);
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_TRACE_ENABLED).toBe('true');
     }
   });
 
