@@ -115,6 +115,18 @@ describe('limits and signals of the prod stage', () => {
     }
   });
 
+  it.each(['api', 'stream-consumer'])("lets every function of the %s stack upload its traces (its role's X-Ray statement)", (stack) => {
+    const roleOf = (fn: Resource) => Object.fromEntries(resources(stack))[fn.Properties.Role['Fn::GetAtt'][0] as string]!;
+    const actions = (role: Resource) =>
+      (role.Properties.Policies as { PolicyDocument: { Statement: { Action: string[] }[] } }[]).flatMap((policy) =>
+        policy.PolicyDocument.Statement.flatMap((statement) => statement.Action),
+      );
+
+    for (const [, fn] of ofType(stack, 'AWS::Lambda::Function')) {
+      expect(actions(roleOf(fn))).toEqual(expect.arrayContaining(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']));
+    }
+  });
+
   it('reserves concurrency for the stream consumer, and holds the recount to one at a time', () => {
     const reserved = Object.fromEntries(
       ofType('stream-consumer', 'AWS::Lambda::Function').map(([id, fn]) => [id, fn.Properties.ReservedConcurrentExecutions]),
