@@ -70,7 +70,8 @@ describe('the metrics of a request', () => {
   it('count a conditional failure (412)', async () => {
     // Prepare
     const claims = freshTenant();
-    const { id } = (await invoke(createProject, apiEvent('createProject', { body: { name: 'c' }, claims }))).body as { id: string };
+    const { id } = (await metricsOf(() => invoke(createProject, apiEvent('createProject', { body: { name: 'c' }, claims })))).reply
+      .body as { id: string };
 
     // Act
     const { reply, metrics } = await metricsOf(() =>
@@ -90,7 +91,7 @@ describe('the metrics of a request', () => {
     const claims = freshTenant();
     const post = (name: string) =>
       invoke(createProject, apiEvent('createProject', { body: { name }, claims, headers: { 'idempotency-key': 'metrics-key' } }));
-    await post('once');
+    await metricsOf(() => post('once'));
 
     // Act
     const replay = await metricsOf(() => post('once'));
