@@ -171,7 +171,7 @@ describe('api service (services/api/serverless.yml)', () => {
     it('grants nothing but DynamoDB, logs and the upload of its traces', () => {
       const other = (s: { Action: string[] }) => !s.Action.every((a) => a.startsWith('dynamodb:') || a.startsWith('logs:'));
       expect(roleStatements(name).filter(other)).toEqual([
-        { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+        { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: ['*'] },
       ]);
     });
   });
@@ -332,7 +332,7 @@ describe('stream consumer service (services/stream-consumer/serverless.yml)', ()
   it('lets the recount function read the table, write counts, and put only entries in projects’ partitions', () => {
     expect(roleStatements('Recount')).toEqual([
       // Tracing (provider.tracing): the upload of its segments.
-      { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+      { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: ['*'] },
       expect.objectContaining({ Action: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: tableArn }),
       {
         Effect: 'Allow',
