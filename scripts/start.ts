@@ -68,9 +68,18 @@ async function main(): Promise<number> {
       verify: createVerifier({ jwks: issuer.jwks, issuer: issuer.issuer, audience: issuer.audience }),
       jwks: issuer.jwks,
       publicPaths: PUBLIC_PATHS,
+      throttle: () => stack.throttle(),
+      routeKeyOf: (method, path) => stack.api!.httpApi.match(method, path)?.route.routeKey ?? `${method} ${path}`,
       onResponse: (e) => console.log(`[http] ${e.method} ${e.path} ${e.status} ${e.latencyMs.toFixed(1)} ms`),
     });
     const apiReadyMs = Math.round(performance.now() - started);
+    const limits = stack.throttle()?.settings;
+    const writes = limits && Object.values(limits.routes ?? {})[0];
+    log(
+      limits
+        ? `request limits as deployed (services/api/serverless.yml, custom.throttle): ${limits.default.rate}/s, burst ${limits.default.burst} per route${writes ? `; ${writes.rate}/s, burst ${writes.burst} per writing route` : ''} (THROTTLE=off lifts them)`
+        : 'request limits off (THROTTLE=off)',
+    );
     console.log(banner({ apiPort: layout.apiPort, routes: stack.api.httpApi.routes, publicPaths: PUBLIC_PATHS, readyIn: since() }));
 
     stack.consumer = await Promise.race([stack.startConsumer(), interrupted]);
@@ -93,6 +102,7 @@ async function main(): Promise<number> {
       apiReadyMs,
       consumerReadyMs,
       layout: describeLocalEnv(layout),
+      throttle: stack.throttle()?.settings ?? null,
     });
   } catch (error) {
     await stack.stop();

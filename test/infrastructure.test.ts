@@ -171,8 +171,11 @@ describe('api service (services/api/serverless.yml)', () => {
       }
     });
 
-    it('grants nothing but DynamoDB and logs', () => {
-      expect(roleStatements(name).filter((s) => !s.Action.every((a) => a.startsWith('dynamodb:') || a.startsWith('logs:')))).toEqual([]);
+    it('grants nothing but DynamoDB, logs and the upload of its traces', () => {
+      const other = (s: { Action: string[] }) => !s.Action.every((a) => a.startsWith('dynamodb:') || a.startsWith('logs:'));
+      expect(roleStatements(name).filter(other)).toEqual([
+        { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: ['*'] },
+      ]);
     });
   });
 
@@ -331,6 +334,8 @@ describe('stream consumer service (services/stream-consumer/serverless.yml)', ()
 
   it('lets the recount function read the table, list tenants, and put only entries, count shards and presence items in projects’ partitions', () => {
     expect(roleStatements('Recount')).toEqual([
+      // Tracing (provider.tracing): the upload of its segments.
+      { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: ['*'] },
       expect.objectContaining({
         Action: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
         Resource: tableArn,
@@ -345,7 +350,7 @@ describe('stream consumer service (services/stream-consumer/serverless.yml)', ()
     expect(template.Resources.RecountLambdaFunction!.Properties.Timeout).toBe(900);
   });
 
-  it('emits metrics in a namespace of its own stage, which the drift alarm watches and reports to the alarm topic', () => {
+  it("emits metrics in a namespace of its own stage, which the drift alarm watches and reports to the alarm topic of the stage (the data stack's)", () => {
     expect(template.Resources.RecountLambdaFunction!.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe(
       'rest-api-stream-consumer-dev',
     );
@@ -355,7 +360,7 @@ describe('stream consumer service (services/stream-consumer/serverless.yml)', ()
       Dimensions: [{ Name: 'service', Value: 'stream-consumer' }],
       ComparisonOperator: 'GreaterThanThreshold',
       Threshold: 0,
-      AlarmActions: [{ Ref: 'AlarmTopic' }],
+      AlarmActions: [{ 'Fn::ImportValue': 'rest-api-data-dev-AlarmTopicArn' }],
     });
   });
 });

@@ -9,7 +9,7 @@ import type { BundleFigure, BundleSet } from './bundle.ts';
 import { median, ratio, round } from './stats.ts';
 import type { Database } from './support/db.ts';
 import { httpEvent, type Fixture, type RouteCase } from './support/routes.ts';
-import type { ServiceConfig } from './support/service.ts';
+import { tracingVariables, type ServiceConfig } from './support/service.ts';
 
 const COLD_CHILD = fileURLToPath(new URL('./children/cold.mjs', import.meta.url));
 const CODEGEN_COUNTER = fileURLToPath(new URL('./children/codegen-counter.mjs', import.meta.url));
@@ -89,6 +89,7 @@ function childEnv(options: ColdOptions, functionName: string, event: unknown): N
     // Lambda runs Node 22; on Node 20 the SDK would print a deprecation notice (and spend time on it).
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...options.api.environment,
+    ...tracingVariables(options.api),
     DYNAMODB_ENDPOINT: options.db.endpoint,
     TABLE_NAME: options.db.tableName,
     CURSOR_SECRET: options.cursorSecret,

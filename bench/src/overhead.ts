@@ -11,7 +11,7 @@ import type { BundleSet } from './bundle.ts';
 import { round, summarize } from './stats.ts';
 import { activityEntity, projectEntity, taskEntity, toItem } from '@app/data';
 import { httpEvent, TENANT_ID, type Fixture, type RouteCase } from './support/routes.ts';
-import type { ServiceConfig } from './support/service.ts';
+import { tracingVariables, type ServiceConfig } from './support/service.ts';
 
 const OVERHEAD_CHILD = fileURLToPath(new URL('./children/overhead.mjs', import.meta.url));
 
@@ -154,6 +154,7 @@ export async function measureOverhead(route: RouteCase, bundles: BundleSet, opti
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     TZ: ':UTC',
     ...options.api.environment,
+    ...tracingVariables(options.api),
     // Never reached: every call is stubbed.
     DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
     CURSOR_SECRET: options.cursorSecret,

@@ -5,6 +5,7 @@
 //   npm run bench -- --only=start           the start and reload section alone
 //   npm run bench -- --only=scale           where throughput limits stop one tenant's task churn and hot lists, before and after issue 17
 //   npm run bench -- --quick                fewer runs, for trying the bench itself (never for results.json)
+//   npm run bench -- --tracing              the API's functions traced as on a deployed stage (X-Ray on, every request sampled)
 //   BENCH_API_DIR=services/api-before npm run bench -- --only=bundle,cold,overhead   (a copy beside services/api)
 //                                           another copy of services/api (an older commit's, say), for before/after
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -41,12 +42,15 @@ const only = args
   ?.slice('--only='.length)
   .split(',') as Section[] | undefined;
 const quick = args.includes('--quick');
+/** Resolve the API with TRACING=1: the Powertools tracer on, as on a deployed stage (serverless.yml, custom.tracing). */
+const tracing = args.includes('--tracing');
 for (const section of only ?? [])
   if (!SECTIONS.includes(section)) throw new Error(`unknown section ${section}; one of ${SECTIONS.join(', ')}`);
 const enabled = (section: Section) => !only || only.includes(section);
 
 /** How much each measurement runs (the defaults are what results.json is made with). */
 const SETTINGS = {
+  tracing,
   coldRuns: quick ? 3 : 21,
   /** Routes whose cold start is also measured with the SDK external (it is slow to load from node_modules). */
   coldSdkExternalRoutes: quick ? ['getProject'] : ['getProject', 'createProject'],
@@ -124,7 +128,7 @@ async function main() {
     : join(ROOT_DIR, 'services', 'api');
   if (process.env.BENCH_API_DIR) results.apiDir = apiDir;
   const needApi = (['bundle', 'cold', 'overhead', 'capacity'] as const).some(enabled);
-  const api = needApi ? await printService(apiDir, 'local') : undefined!;
+  const api = needApi ? await printService(apiDir, 'local', tracing ? { ...process.env, TRACING: '1' } : undefined) : undefined!;
   const bundles: Partial<Record<Layout, BundleSet>> = {};
   const needBundles = enabled('bundle') || enabled('cold') || enabled('overhead');
   if (needBundles) {

@@ -31,6 +31,11 @@ export interface LocalEnv {
   inMemory: boolean;
   /** The `sls` executable (osls). */
   slsBin: string;
+  /**
+   * THROTTLE=off: the gateway does not enforce the API stage's request limits (on by default,
+   * as deployed). For load tests (npm run bench) and suites that measure the code, not the limit.
+   */
+  throttle: boolean;
 }
 
 /** Reads the local stack's variables strictly (a bad port is an error naming the variable). */
@@ -52,6 +57,7 @@ export function localEnv(env: NodeJS.ProcessEnv = process.env, argv: readonly st
     externalEndpoint,
     inMemory,
     slsBin: join(ROOT_DIR, 'node_modules', '.bin', 'sls'),
+    throttle: !['off', '0', 'false'].includes(env.THROTTLE?.trim().toLowerCase() ?? ''),
   };
 }
 
@@ -66,6 +72,7 @@ export function describeLocalEnv(layout: LocalEnv): Record<string, string | numb
     dbPort: layout.dbPort,
     externalEndpoint: layout.externalEndpoint ?? null,
     inMemory: layout.inMemory,
+    throttle: layout.throttle,
   };
 }
 

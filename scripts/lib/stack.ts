@@ -4,7 +4,7 @@
 // leaves the last good one running.
 import inspector from 'node:inspector';
 import { join, relative } from 'node:path';
-import type { AuthGateway } from '@app/local-auth';
+import { stageThrottleSettings, Throttle, type AuthGateway, type StageThrottleConfig, type ThrottleSettings } from '@app/local-auth';
 import { ensureTablesAt, readTableDefinitions, startLocalDynamoDB, throughputLimitsFromEnv, type LocalDynamoDB } from '@app/local-dynamodb';
 import { ServiceConfigError, type FunctionSpec, type Watch } from '@app/local-lambda';
 import { startLocalApi, type LocalApi } from './api.ts';
@@ -22,6 +22,8 @@ export type StartMessage =
       consumerReadyMs: number;
       /** The folders and ports it resolved from the environment (lib/local-env.ts). */
       layout: ReturnType<typeof describeLocalEnv>;
+      /** The limits the gateway enforces (services/api/serverless.yml, custom.throttle); null when none are configured. */
+      throttle: ThrottleSettings | null;
     }
   | { type: 'reloaded'; service: string; functions: string[]; ok: boolean; ms: number }
   | { type: 'configured'; service: string; ok: boolean }
@@ -68,6 +70,7 @@ export class LocalStack {
   readonly endpoint: string;
   api: LocalApi | undefined;
   apiService: LocalService | undefined;
+  #throttle: { of: LocalApi; throttle: Throttle | undefined } | undefined;
   consumerService: LocalService | undefined;
   consumer: LocalConsumer | undefined;
   gateway: AuthGateway | undefined;
@@ -113,6 +116,22 @@ export class LocalStack {
       // Under a debugger (npm run start:debug) a paused breakpoint must not time the request out.
       timeouts: inspector.url() === undefined,
     });
+  }
+
+  /**
+   * The API stage's throttling as the deployed stage has it, from the same configuration
+   * (custom.throttle of services/api/serverless.yml, resolved for stage local); built again,
+   * with full buckets, when the API reloads.
+   */
+  throttle(): Throttle | undefined {
+    const api = this.api;
+    if (!api || !this.layout.throttle) return undefined;
+    if (this.#throttle?.of !== api) {
+      const config = this.apiService?.config.custom?.throttle as StageThrottleConfig | undefined;
+      const routeKeys = api.httpApi.routes.map((route) => route.routeKey);
+      this.#throttle = { of: api, throttle: config ? new Throttle(stageThrottleSettings(config, routeKeys)) : undefined };
+    }
+    return this.#throttle.throttle;
   }
 
   async openServices(): Promise<void> {

@@ -21,6 +21,10 @@ for (const file of readdirSync(src, { recursive: true })) {
 }
 const anyRawFile = [...rawFiles].map((path) => path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
 
+// Every invocation writes an EMF metric line (src/http/metrics.ts): off for the suites (the
+// fuzz suite alone would print thousands), on in test/metrics.test.ts, which reads them.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+
 /** @type {import('jest').Config} */
 export default {
   preset: '../../jest.preset.js',

@@ -55,6 +55,12 @@ export interface StackOptions {
   rootDir?: string;
   /** Extra node options, e.g. `--inspect=127.0.0.1:9339`. */
   nodeOptions?: string[];
+  /**
+   * Enforce the API stage's request limits as npm start does. Off unless asked (THROTTLE=off):
+   * suites create their data in bursts that the write limit would refuse; limits.e2e.test.ts
+   * tests the limits themselves.
+   */
+  throttle?: boolean;
 }
 
 /** A message scripts/start.ts (or another root script) sent its parent. */
@@ -121,6 +127,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       DB_PORT: String(dbPort),
       ...(authDir ? { AUTH_DIR: authDir } : {}),
       ...(options.dataDir ? { STATE_DIR: options.dataDir } : { DB_IN_MEMORY: '1' }),
+      ...(options.throttle ? {} : { THROTTLE: 'off' }),
       ...options.env,
     },
     { rootDir: options.rootDir, nodeOptions: options.nodeOptions },

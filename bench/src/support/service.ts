@@ -24,9 +24,13 @@ export interface ServiceConfig {
   timeout: number;
 }
 
-/** `sls print --stage <stage>` in the service folder. */
-export async function printService(dir: string, stage: string): Promise<ServiceConfig> {
-  const { config } = await resolveServiceConfig(dir, { stage, slsBin: join(ROOT_DIR, 'node_modules', '.bin', 'sls') });
+/** `sls print --stage <stage>` in the service folder, against `env` (this process's by default). */
+export async function printService(dir: string, stage: string, env?: NodeJS.ProcessEnv): Promise<ServiceConfig> {
+  const { config } = await resolveServiceConfig(dir, {
+    stage,
+    slsBin: join(ROOT_DIR, 'node_modules', '.bin', 'sls'),
+    ...(env ? { env } : {}),
+  });
   return {
     dir,
     functions: config.functions ?? {},
@@ -35,5 +39,23 @@ export async function printService(dir: string, stage: string): Promise<ServiceC
     runtime: String(config.provider?.runtime ?? ''),
     memorySize: Number(config.provider?.memorySize ?? 1024),
     timeout: Number(config.provider?.timeout ?? 6),
+  };
+}
+
+/**
+ * What Lambda adds to a traced function's environment (TracingConfig Active), when the
+ * service's configuration turns the Powertools tracer on (`npm run bench -- --tracing`): the
+ * variables that put the X-Ray SDK in Lambda mode, a trace id per invocation (one here, sampled:
+ * every request traced, the most a deployed stage pays) and the daemon's UDP address (nothing
+ * listens: each subsegment is still built and sent, as on Lambda).
+ */
+export function tracingVariables(api: ServiceConfig): Record<string, string> {
+  if (api.environment.POWERTOOLS_TRACE_ENABLED !== 'true') return {};
+  return {
+    AWS_EXECUTION_ENV: `AWS_Lambda_${api.runtime}`,
+    LAMBDA_TASK_ROOT: '/var/task',
+    _X_AMZN_TRACE_ID: 'Root=1-67a0b1c2-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1',
+    AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000',
+    AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
   };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startAuthGateway, type AccessEntry, type AuthGateway } from './gateway.js';
 import { loadLocalIssuer, LOCAL_AUDIENCE, LOCAL_ISSUER, type LocalIssuer } from './issuer.js';
+import { Throttle } from './throttle.js';
 import { createVerifier } from './verify.js';
 
 let dir: string;
@@ -188,6 +189,61 @@ describe('auth gateway with a function upstream', () => {
         { path: '/projects', claims: expect.objectContaining({ sub: 'carol', tenant: 'acme', iss: LOCAL_ISSUER }) },
         { path: '/health', claims: undefined },
       ]);
+    } finally {
+      await local.stop();
+    }
+  });
+});
+
+describe('auth gateway with throttling', () => {
+  async function throttled(throttle: Throttle) {
+    const calls: string[] = [];
+    const local = await startAuthGateway({
+      port: 0,
+      target: (req, res) => {
+        calls.push(`${req.method} ${req.url}`);
+        res.writeHead(204).end();
+      },
+      verify: createVerifier({ jwks: issuer.jwks, issuer: LOCAL_ISSUER, audience: LOCAL_AUDIENCE }),
+      jwks: issuer.jwks,
+      publicPaths: ['/health'],
+      throttle: () => throttle,
+      routeKeyOf: (method, path) => (path.startsWith('/projects/') ? `${method} /projects/{projectId}` : `${method} ${path}`),
+    });
+    return { local, calls };
+  }
+
+  it('answers 429 problem+json with Retry-After over the route limit, before the token is checked, and forwards nothing', async () => {
+    // Prepare: one request a minute on the route
+    const { local, calls } = await throttled(new Throttle({ default: { rate: 1 / 60, burst: 1 } }));
+    try {
+      // Act: the second one has no token at all; the limit answers first, as API Gateway's does
+      const first = await fetch(`${local.url}/projects/a`, {
+        headers: { authorization: `Bearer ${await issuer.sign({ subject: 'dan' })}` },
+      });
+      const second = await fetch(`${local.url}/projects/b`);
+
+      // Assess
+      expect(first.status).toBe(204);
+      expect({ status: second.status, type: second.headers.get('content-type'), retryAfter: second.headers.get('retry-after') }).toEqual({
+        status: 429,
+        type: 'application/problem+json',
+        retryAfter: '60',
+      });
+      expect(await second.json()).toEqual(expect.objectContaining({ type: '/problems/too-many-requests', status: 429 }));
+      expect(calls).toEqual(['GET /projects/a']);
+    } finally {
+      await local.stop();
+    }
+  });
+
+  it('throttles public paths too, and never CORS preflights', async () => {
+    const { local } = await throttled(new Throttle({ default: { rate: 1 / 60, burst: 1 } }));
+    try {
+      const statuses = [];
+      for (const method of ['GET', 'GET', 'OPTIONS', 'OPTIONS']) statuses.push((await fetch(`${local.url}/health`, { method })).status);
+
+      expect(statuses).toEqual([204, 429, 204, 204]);
     } finally {
       await local.stop();
     }

@@ -7,6 +7,7 @@
 import { createServer, request as httpRequest, Agent, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { JSONWebKeySet, JWTPayload } from 'jose';
+import type { Throttle } from './throttle.js';
 import { AuthenticationError, type Verifier } from './verify.js';
 
 export interface AuthGatewayOptions {
@@ -19,6 +20,14 @@ export interface AuthGatewayOptions {
   jwks: JSONWebKeySet;
   /** Paths that need no token (docs, health): exact match or prefix ending in '/'. */
   publicPaths?: readonly string[];
+  /**
+   * The stage's throttling, applied before the token check as API Gateway does: a request over
+   * its route's limit gets 429 problem+json with Retry-After. A function, so that a reloaded
+   * configuration takes effect at once; none when it returns undefined.
+   */
+  throttle?: () => Throttle | undefined;
+  /** The route key ("POST /projects/{projectId}") a request is throttled under; default "<METHOD> <path>". */
+  routeKeyOf?: (method: string, path: string) => string;
   /** Called once per answered request: the local access log, as API Gateway writes one. */
   onResponse?: (entry: AccessEntry) => void;
 }
@@ -52,6 +61,23 @@ function unauthorized(res: ServerResponse, error: AuthenticationError) {
   res.writeHead(401, {
     'content-type': 'application/problem+json',
     'www-authenticate': error.challenge,
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+function tooManyRequests(res: ServerResponse, retryAfterSeconds: number) {
+  const body = JSON.stringify({
+    type: '/problems/too-many-requests',
+    title: 'Too Many Requests',
+    status: 429,
+    detail: `The stage's request rate limit was reached: retry after ${retryAfterSeconds} s.`,
+  });
+  res.writeHead(429, {
+    'content-type': 'application/problem+json',
+    'retry-after': String(retryAfterSeconds),
     'x-content-type-options': 'nosniff',
     'cache-control': 'no-store',
     'content-length': Buffer.byteLength(body),
@@ -106,6 +132,7 @@ export async function startAuthGateway(options: AuthGatewayOptions): Promise<Aut
   const forward: Upstream = proxy?.forward ?? (options.target as Upstream);
   const isPublic = (path: string) => (options.publicPaths ?? []).some((p) => (p.endsWith('/') ? path.startsWith(p) : path === p));
   const jwksBody = JSON.stringify(options.jwks);
+  const routeKeyOf = options.routeKeyOf ?? ((method: string, path: string) => `${method} ${path}`);
 
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;
@@ -119,7 +146,14 @@ export async function startAuthGateway(options: AuthGatewayOptions): Promise<Aut
       res.end(jwksBody);
       return;
     }
-    if (req.method === 'OPTIONS' || isPublic(path)) return forward(req, res);
+    // Preflights are API Gateway's own answer (CORS), never a route's: not throttled.
+    if (req.method === 'OPTIONS') return forward(req, res);
+    const wait = options.throttle?.()?.admit(routeKeyOf(req.method ?? 'GET', path));
+    if (wait !== undefined) {
+      req.resume();
+      return tooManyRequests(res, wait);
+    }
+    if (isPublic(path)) return forward(req, res);
     options.verify(req.headers.authorization).then(
       (claims) => forward(req, res, claims),
       (error: unknown) => {

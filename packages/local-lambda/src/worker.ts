@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { lambdaContext } from '@app/testing/lambda-context';
 import type { Context } from 'aws-lambda';
+import { lambdaVariables, traceHeader } from './lambda-variables.js';
 import type { FromWorker, ToWorker, WorkerFunction } from './protocol.js';
 
 type Handler = (event: unknown, context: Context) => unknown;
@@ -35,15 +36,6 @@ function load(fn: WorkerFunction): Promise<Handler> {
   return loaded;
 }
 
-function lambdaVariables(fn: WorkerFunction): Record<string, string> {
-  return {
-    AWS_LAMBDA_FUNCTION_NAME: fn.deployedName,
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memoryMb),
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    _HANDLER: fn.exportName,
-  };
-}
-
 function describe(error: unknown): { name: string; message: string; stack?: string } {
   if (error instanceof Error) return { name: error.name, message: error.message, stack: error.stack };
   return { name: 'Error', message: String(error) };
@@ -60,7 +52,7 @@ async function invoke(message: Extract<ToWorker, { type: 'invoke' }>): Promise<v
   }
   try {
     // Functions of one service share this thread; each invocation sees its own function's variables.
-    Object.assign(process.env, fn.environment, lambdaVariables(fn));
+    Object.assign(process.env, fn.environment, lambdaVariables(fn), { _X_AMZN_TRACE_ID: traceHeader() });
     const context = lambdaContext({
       functionName: fn.deployedName,
       awsRequestId: message.awsRequestId,

@@ -21,6 +21,10 @@ beforeAll(async () => {
     "import { message } from './message.js';\nexport const handler = async (event: { name: string }) => ({ text: `${message()} ${event.name}`, env: process.env.GREETING });\n",
   );
   await write('src/other.ts', "export const handler = async () => 'other';\n");
+  await write(
+    'src/variables.ts',
+    'export const handler = async () => ({ trace: process.env._X_AMZN_TRACE_ID, runtime: process.env.AWS_EXECUTION_ENV, root: process.env.LAMBDA_TASK_ROOT });\n',
+  );
   await write('src/slow.ts', "export const handler = () => new Promise((resolve) => setTimeout(() => resolve('late'), 5_000));\n");
   functions = functionsOf(dir, {
     service: 'demo',
@@ -28,6 +32,8 @@ beforeAll(async () => {
     functions: {
       hello: { handler: 'src/hello.handler', events: [{ httpApi: { method: 'GET', path: '/hello', authorizer: { name: 'jwt' } } }] },
       other: { handler: 'src/other.handler' },
+      variables: { handler: 'src/variables.handler' },
+      traced: { handler: 'src/variables.handler', environment: { POWERTOOLS_TRACE_ENABLED: 'true' } },
       slow: { handler: 'src/slow.handler', timeout: 0.2 },
     },
   });
@@ -83,6 +89,24 @@ describe('FunctionHost', () => {
     const { host } = openHost();
     host.setEnvironment('hello', { GREETING: 'given' });
     expect(await host.invoke('hello', { name: 'Ada' })).toMatchObject({ ok: true, value: { env: 'given' } });
+  });
+
+  it('gives each invocation a trace header of its own, as Lambda does', async () => {
+    const { host } = openHost();
+
+    const [first, second] = [await host.invoke('variables', {}), await host.invoke('variables', {})] as { value: { trace: string } }[];
+
+    expect(first!.value.trace).toMatch(/^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=1$/);
+    expect(second!.value.trace).not.toBe(first!.value.trace);
+  });
+
+  it("runs a function whose configuration turns tracing on in the X-Ray SDK's Lambda mode", async () => {
+    const { host } = openHost();
+
+    expect(await host.invoke('traced', {})).toMatchObject({
+      ok: true,
+      value: { runtime: 'AWS_Lambda_nodejs22.x', root: expect.any(String) },
+    });
   });
 
   it('builds a function on first use and runs it with its environment', async () => {

@@ -83,6 +83,13 @@ export const PROBLEM_TYPES = {
     status: 422,
     description: 'This `Idempotency-Key` was already used with a different request: use a new key for a new request.',
   },
+  tooManyRequests: {
+    type: '/problems/too-many-requests',
+    title: 'Too Many Requests',
+    status: 429,
+    description:
+      'The stage\'s request limit for this route was reached (every route has one; the writing ones a tighter one): nothing was done; retry after `Retry-After` seconds. A deployed stage\'s API Gateway answers this one itself, as `{"message":"Too Many Requests"}` without `Retry-After`: branch on the status.',
+  },
   serviceUnavailable: {
     type: '/problems/service-unavailable',
     title: 'Service Unavailable',

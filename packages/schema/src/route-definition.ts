@@ -99,7 +99,8 @@ export function problemsOf(route: RouteDefinition): ProblemKind[] {
   if (route.query?.includes('cursor')) add('invalidCursor');
   if (route.headers?.includes('If-Match')) add('badRequest', 'preconditionFailed');
   if (route.headers?.includes('Idempotency-Key')) add('validation', 'idempotencyInProgress', 'idempotencyKeyReused');
-  add('internal');
+  // API Gateway throttles every route, public ones included (services/api/serverless.yml, custom.throttle).
+  add('tooManyRequests', 'internal');
   return [...kinds];
 }
 

@@ -6,6 +6,10 @@ export interface LogCapture {
   readonly lines: readonly string[];
   /** The lines that are JSON objects, parsed. */
   readonly entries: readonly Record<string, unknown>[];
+  /** The lines that are not metrics: what the code logged (the logger's lines and any other output). */
+  readonly logLines: readonly string[];
+  /** The CloudWatch embedded metric format lines (JSON with an `_aws` key: Powertools Metrics), parsed. */
+  readonly metrics: readonly Record<string, unknown>[];
   /** Puts stdout, stderr and the console back as they were. */
   restore(): void;
 }
@@ -20,6 +24,9 @@ function parse(line: string): Record<string, unknown> | undefined {
     return undefined;
   }
 }
+
+const isMetricLine = (entry: Record<string, unknown> | undefined): entry is Record<string, unknown> =>
+  entry !== undefined && typeof entry._aws === 'object' && entry._aws !== null;
 
 /** Captures (and silences) what is written to stdout, stderr and the console until `restore()`. */
 export function captureLogs(): LogCapture {
@@ -40,6 +47,12 @@ export function captureLogs(): LogCapture {
     lines,
     get entries() {
       return lines.map(parse).filter((entry) => entry !== undefined);
+    },
+    get logLines() {
+      return lines.filter((line) => !isMetricLine(parse(line)));
+    },
+    get metrics() {
+      return lines.map(parse).filter(isMetricLine);
     },
     restore: () => restores.splice(0).forEach((restore) => restore()),
   };

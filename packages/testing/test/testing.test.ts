@@ -219,6 +219,23 @@ describe('httpCaller', () => {
 });
 
 describe('captureLogs and toContainLogLine', () => {
+  it('tells the metric lines (embedded metric format) from the logged ones', () => {
+    // Prepare
+    const logs = captureLogs();
+
+    // Act
+    process.stdout.write('{"_aws":{"Timestamp":1,"CloudWatchMetrics":[]},"Requests":1}\n');
+    console.log('{"level":"INFO","message":"hello"}');
+    console.log('plain text');
+    logs.restore();
+
+    // Assess
+    expect({ metrics: logs.metrics, logLines: logs.logLines }).toEqual({
+      metrics: [{ _aws: { Timestamp: 1, CloudWatchMetrics: [] }, Requests: 1 }],
+      logLines: ['{"level":"INFO","message":"hello"}', 'plain text'],
+    });
+  });
+
   it('collects JSON lines written to stdout or the console, until restored', () => {
     // Prepare
     const logs = captureLogs();

@@ -1,4 +1,5 @@
-import { createRepositories, type Repositories } from '@app/data';
+import { createRepositories, getClients, type Repositories } from '@app/data';
+import { tracer } from './tracer.js';
 
 let repositories: Repositories | undefined;
 
@@ -7,6 +8,11 @@ let repositories: Repositories | undefined;
  * request a view of it (`forRequest`) that stamps the request's id on what it writes.
  */
 export function getRepositories(): Repositories {
-  repositories ??= createRepositories();
+  if (!repositories) {
+    // Each DynamoDB call a subsegment of the invocation's trace (when tracing is on): the
+    // document client shares the middleware stack of the client under it, so both are captured.
+    const { documents, dynamodb } = getClients();
+    repositories = createRepositories({ client: documents, dynamodb: tracer.captureAWSv3Client(dynamodb) });
+  }
   return repositories;
 }

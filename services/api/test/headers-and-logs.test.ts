@@ -231,7 +231,7 @@ describe('logs', () => {
     const logs = await logsOf(() => invoke(createProject, apiEvent('createProject', { body: { name: secret }, claims })));
 
     // Assess
-    expect(logs.lines).toEqual([]);
+    expect(logs.logLines).toEqual([]);
   });
 
   it('say nothing of a request that is refused', async () => {
@@ -239,7 +239,7 @@ describe('logs', () => {
     const logs = await logsOf(() => invoke(listProjects, apiEvent('listProjects', { query: { cursor: 'secret-cursor-value' }, claims })));
 
     // Assess
-    expect(logs.lines).toEqual([]);
+    expect(logs.logLines).toEqual([]);
   });
 
   describe.each<[string, OperationId, ApiHandler, typeof QueryCommand | typeof TransactWriteCommand, () => ApiRequest]>([
@@ -265,7 +265,7 @@ describe('logs', () => {
 
     it('are one JSON line, with the ids of the invocation', () => {
       expect(status).toBe(500);
-      expect(logs.lines).toHaveLength(1);
+      expect(logs.logLines).toHaveLength(1);
       expect(logs).toContainLogLine({
         level: 'ERROR',
         message: 'request failed',

@@ -11,6 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { UnprocessableRecordError, UnprocessableReason } from './errors.js';
+import { tracer } from './tracer.js';
 
 export interface SkippedRecordMessage {
   /** Tells these messages from the batch metadata that Lambda sends to the same destination. */
@@ -63,7 +64,7 @@ export async function sendToOnFailureDestination(message: SkippedRecordMessage):
   }
   // Loaded on first use: most invocations never send anything.
   const { SendMessageCommand, SQSClient } = await import('@aws-sdk/client-sqs');
-  sqs ??= new SQSClient({});
+  sqs ??= tracer.captureAWSv3Client(new SQSClient({}));
   await sqs.send(new SendMessageCommand({ QueueUrl: destination, MessageBody: JSON.stringify(message) }));
   return destination;
 }

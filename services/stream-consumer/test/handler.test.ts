@@ -281,6 +281,71 @@ describe('failures', () => {
   });
 });
 
+describe('the metrics of a batch', () => {
+  /** The EMF line of the batch (one per invocation: every metric of it in one line). */
+  async function metricsOf(records: DynamoDBRecord[]) {
+    const logs = captureLogs();
+    try {
+      return { result: await run(records), metrics: logs.metrics };
+    } finally {
+      logs.restore();
+    }
+  }
+  const namesIn = (line: Record<string, unknown>) =>
+    (line._aws as { CloudWatchMetrics: { Metrics: { Name: string; Unit: string }[] }[] }).CloudWatchMetrics[0]!.Metrics;
+
+  it('count the records applied and how old the newest was when applied', async () => {
+    // Prepare: the newest record written 5 s ago
+    const project = await repos.projects.create(TENANT, { name: 'Metrics' });
+    const insertAt = (n: number, secondsAgo: number) =>
+      streamRecord(
+        'INSERT',
+        { new: taskImage(TENANT, project.id, `66666666-0000-7000-8000-00000000000${n}`) },
+        new Date(Date.now() - secondsAgo * 1_000),
+      );
+    const batch = [insertAt(1, 60), insertAt(2, 5), insertAt(3, 30)];
+
+    // Act
+    const { metrics } = await metricsOf(batch);
+
+    // Assess
+    expect(metrics).toHaveLength(1);
+    expect(namesIn(metrics[0]!)).toEqual([
+      { Name: 'RecordsApplied', Unit: 'Count' },
+      { Name: 'AppliedRecordAge', Unit: 'Milliseconds' },
+    ]);
+    expect(metrics[0]).toMatchObject({ service: 'stream-consumer', RecordsApplied: 3 });
+    expect(metrics[0]!.AppliedRecordAge).toBeGreaterThanOrEqual(4_000);
+    expect(metrics[0]!.AppliedRecordAge).toBeLessThan(60_000);
+  });
+
+  it.each([
+    ['first', 0, { RecordsFailed: 1, BatchesBisected: 1 }],
+    ['second', 1, { RecordsApplied: 1, RecordsFailed: 1 }],
+  ])('count a failed record, and a batch Lambda bisects when it is the %s', async (_which, failing, expected) => {
+    // Prepare: the write of one record fails (DynamoDB throttling, which no real engine does on demand)
+    const project = await repos.projects.create(TENANT, { name: `Failing ${failing}` });
+    const batch = [0, 1].map((i) => taskLifecycle(project.id, `77777777-0000-7000-8000-00000000000${failing}${i}`.slice(-36)).insert);
+    const real = ProjectionWriter.prototype.applyChange;
+    jest.spyOn(ProjectionWriter.prototype, 'applyChange').mockImplementation(async function (this: ProjectionWriter, ...args) {
+      if (args[2].eventId === batch[failing]!.eventID) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+      return real.apply(this, args);
+    });
+
+    // Act
+    const { metrics } = await metricsOf(batch);
+
+    // Assess
+    expect(metrics).toHaveLength(1);
+    const counted = Object.fromEntries(
+      namesIn(metrics[0]!)
+        .filter((m) => m.Unit === 'Count')
+        .map((m) => [m.Name, metrics[0]![m.Name]]),
+    );
+    expect(counted).toEqual(expected);
+  });
+});
+
 describe('deleted projects', () => {
   it('empties the partition of a deleted project in bounded steps, leaving nothing behind', async () => {
     const project = await repos.projects.create(TENANT, { name: 'Doomed' });

@@ -1,12 +1,15 @@
 import { ID_PATTERN, RETRY_AFTER_SECONDS } from '@app/schema';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { Repositories } from '@app/data';
 import { getRepositories } from '../repositories.js';
+import { tracer } from '../tracer.js';
 import type { Idempotency } from './idempotency.js';
 import { identityOf, type Identity } from './identity.js';
 import { parseJsonBody } from './json-body.js';
+import { requestMetrics } from './metrics.js';
 import { problemResponses, securityHeaders } from './middlewares.js';
 import { HttpProblem, validationProblem, type ValidationIssue } from './problem.js';
 import type { HttpResponse } from './response.js';
@@ -54,15 +57,19 @@ const answerBeforeLambdaTimeout = {
 };
 
 /**
- * The middy stack every function shares (public ones too): headers, problems, time limit.
+ * The middy stack every function shares (public ones too): trace, headers, metrics, problems,
+ * time limit. The trace's segment spans the rest (src/tracer.ts); the metrics count the
+ * response as the client gets it (src/http/metrics.ts).
  * No access-log line: API Gateway writes one per request (serverless.yml, provider.logs.httpApi),
  * the 5xx and timeouts a function cannot report included; the function logs only what went
  * wrong (middlewares.ts), with the invocation's ids.
  */
 export function httpHandler(handle: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>) {
   return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>(answerBeforeLambdaTimeout)
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
     .use(httpHeaderNormalizer())
     .use(securityHeaders())
+    .use(requestMetrics())
     .use(problemResponses())
     .handler(handle);
 }

@@ -1,4 +1,5 @@
-import { getDocumentClient, integerFromEnv, ProjectionWriter, requiredFromEnv } from '@app/data';
+import { integerFromEnv, ProjectionWriter, requiredFromEnv } from '@app/data';
+import { tracedDocumentClient } from '../tracer.js';
 import type { Effect } from './plan.js';
 
 /**
@@ -24,7 +25,7 @@ const getSettings = () => (settings ??= settingsFromEnv());
 
 /** One writer per process, built on first use from the function's environment. */
 export function getProjectionWriter(): ProjectionWriter {
-  writer ??= new ProjectionWriter({ client: getDocumentClient(), tableName: getSettings().tableName }, getSettings());
+  writer ??= new ProjectionWriter({ client: tracedDocumentClient(), tableName: getSettings().tableName }, getSettings());
   return writer;
 }
 

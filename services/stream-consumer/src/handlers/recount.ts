@@ -1,7 +1,8 @@
-import { getDocumentClient, recount, type RecountOptions, type RecountReport } from '@app/data';
+import { recount, type RecountOptions, type RecountReport } from '@app/data';
 import type { Context } from 'aws-lambda';
 import { logger } from '../logger.js';
 import { countMetric, METRIC, publishMetrics } from '../metrics.js';
+import { traced, tracedDocumentClient } from '../tracer.js';
 
 /**
  * Recounts projects' task counts from their tasks, reports the drift found and repairs it
@@ -13,14 +14,14 @@ import { countMetric, METRIC, publishMetrics } from '../metrics.js';
  * with its tenant. Returns the report. Each project with drift is logged and counted in the
  * TaskCountDrift metric, which the service's alarm watches.
  */
-export async function handler(event: unknown, context: Context): Promise<RecountReport> {
+export const handler = traced(async function recountTaskCounts(event: unknown, context: Context): Promise<RecountReport> {
   logger.addContext(context);
   const options = recountOptions(event);
   const tableName = process.env.TABLE_NAME;
   if (!tableName) throw new Error('TABLE_NAME is not set');
   try {
     const report = await recount(
-      { client: getDocumentClient(), tableName },
+      { client: tracedDocumentClient(), tableName },
       // Stop starting projects a minute before the function's timeout; the report says so.
       { ...options, shouldStop: () => context.getRemainingTimeInMillis() < 60_000 },
     );
@@ -36,7 +37,7 @@ export async function handler(event: unknown, context: Context): Promise<Recount
   } finally {
     publishMetrics();
   }
-}
+});
 
 /** The event as options; anything else is refused with a message that says what to send. */
 export function recountOptions(event: unknown): RecountOptions {

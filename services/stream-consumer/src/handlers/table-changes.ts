@@ -4,8 +4,9 @@ import { decodeRecord } from '../changes/decode.js';
 import { planChange } from '../changes/plan.js';
 import { asUnprocessable, type UnprocessableRecordError } from '../errors.js';
 import { logger } from '../logger.js';
-import { countMetric, METRIC, publishMetrics } from '../metrics.js';
+import { countMetric, METRIC, millisecondsMetric, publishMetrics } from '../metrics.js';
 import { sendToOnFailureDestination, skippedRecordMessage } from '../on-failure.js';
+import { traced } from '../tracer.js';
 
 /**
  * The table's stream: task counts, the activity feed, the emptying of deleted projects.
@@ -18,25 +19,39 @@ import { sendToOnFailureDestination, skippedRecordMessage } from '../on-failure.
  * record, which loses that order; its logger and metrics are used. Every effect is idempotent
  * (see packages/data/src/projections.ts), so a replay from the checkpoint changes nothing twice.
  */
-export async function handler(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> {
+export const handler = traced(async function tableChanges(event: DynamoDBStreamEvent, context: Context): Promise<DynamoDBBatchResponse> {
   logger.addContext(context);
+  const applied: DynamoDBRecord[] = [];
   try {
     for (const [position, record] of event.Records.entries()) {
       const sequenceNumber = record.dynamodb?.SequenceNumber ?? '';
       try {
         await applyRecord(record, sequenceNumber);
+        applied.push(record);
       } catch (error) {
         const unprocessable = asUnprocessable(error);
         // Sending it aside can fail too (the queue throttles): then it is retried like any transient failure.
         if (unprocessable && (await setAside(record, unprocessable, context, event.Records.length, position))) continue;
         logger.error('change failed: the batch stops here and is retried from this record', { sequenceNumber, error: error as Error });
+        countMetric(METRIC.recordsFailed);
+        // Lambda splits a batch whose first record failed (serverless.yml, bisectBatchOnFunctionError).
+        if (position === 0 && event.Records.length > 1) countMetric(METRIC.batchesBisected);
         return { batchItemFailures: [{ itemIdentifier: sequenceNumber }] };
       }
     }
     return { batchItemFailures: [] };
   } finally {
+    countBatch(applied);
     publishMetrics();
   }
+});
+
+/** The records a batch applied, and how old the newest of them was when applied (the consumer's lag). */
+function countBatch(applied: DynamoDBRecord[]): void {
+  if (applied.length === 0) return;
+  countMetric(METRIC.recordsApplied, applied.length);
+  const newest = Math.max(...applied.map((record) => record.dynamodb?.ApproximateCreationDateTime ?? 0));
+  if (newest > 0) millisecondsMetric(METRIC.appliedRecordAge, Math.max(0, Date.now() - newest * 1_000));
 }
 
 async function applyRecord(record: DynamoDBRecord, sequenceNumber: string): Promise<void> {
