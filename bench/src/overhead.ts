@@ -101,6 +101,8 @@ function responses(route: RouteCase, fixture: Fixture): Record<string, unknown> 
   const out: Record<string, unknown> = {};
   for (const [command, kind] of Object.entries(route.stub)) {
     if (kind === 'empty') out[command] = {};
+    // The project's count shards (packages/data/src/project-counts.ts), none written yet: counts of 0.
+    else if (kind === 'counts') out[command] = { Responses: {}, UnprocessedKeys: {} };
     else if (kind === 'projects') out[command] = page(() => item.project);
     else if (kind === 'tasks') out[command] = page(() => item.task);
     else if (kind === 'activity') out[command] = page((i) => activityItem(fixture.projectId, i));

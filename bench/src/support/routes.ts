@@ -39,8 +39,8 @@ export interface RouteCase {
   /** Stubbed DynamoDB answers by lib-dynamodb command name (per-request overhead). */
   stub: Partial<
     Record<
-      'GetCommand' | 'QueryCommand' | 'PutCommand' | 'UpdateCommand' | 'DeleteCommand' | 'TransactWriteCommand',
-      'project' | 'task' | 'projects' | 'tasks' | 'activity' | 'empty'
+      'GetCommand' | 'QueryCommand' | 'PutCommand' | 'UpdateCommand' | 'DeleteCommand' | 'TransactWriteCommand' | 'BatchGetCommand',
+      'project' | 'task' | 'projects' | 'tasks' | 'activity' | 'counts' | 'empty'
     >
   >;
 }
@@ -58,7 +58,7 @@ export const ROUTES: RouteCase[] = [
     kind: 'read',
     status: 200,
     request: (f) => ({ method: 'GET', route: '/projects/{projectId}', pathParameters: { projectId: f.projectId } }),
-    stub: { GetCommand: 'project' },
+    stub: { GetCommand: 'project', BatchGetCommand: 'counts' },
   },
   {
     functionName: 'listProjects',
@@ -66,7 +66,7 @@ export const ROUTES: RouteCase[] = [
     kind: 'read',
     status: 200,
     request: () => ({ method: 'GET', route: '/projects' }),
-    stub: { QueryCommand: 'projects' },
+    stub: { QueryCommand: 'projects', BatchGetCommand: 'counts' },
   },
   {
     functionName: 'createProject',
@@ -78,7 +78,7 @@ export const ROUTES: RouteCase[] = [
       route: '/projects',
       body: { name: `Bench project ${i}`, description: 'Created by npm run bench' },
     }),
-    stub: { PutCommand: 'empty' },
+    stub: { PutCommand: 'empty', TransactWriteCommand: 'empty' }, // hand-written: a Put; ours: the project and its presence item
   },
   {
     functionName: 'updateProject',
@@ -91,7 +91,7 @@ export const ROUTES: RouteCase[] = [
       pathParameters: { projectId: f.projectId },
       body: { name: `Renamed ${i}` },
     }),
-    stub: { UpdateCommand: 'project' },
+    stub: { UpdateCommand: 'project', BatchGetCommand: 'counts' },
   },
   {
     functionName: 'deleteProject',
@@ -103,7 +103,7 @@ export const ROUTES: RouteCase[] = [
       route: '/projects/{projectId}',
       pathParameters: { projectId: spare(f.spareProjectIds, i, 'project') },
     }),
-    stub: { DeleteCommand: 'empty' },
+    stub: { DeleteCommand: 'empty', TransactWriteCommand: 'empty' }, // hand-written: a Delete; ours: with its presence item and count shards
   },
   {
     functionName: 'createTask',
