@@ -64,6 +64,8 @@ export interface ColdFigure {
 
 export interface ColdOptions {
   api: ServiceConfig;
+  /** With tracing on: every request sampled, or none (bench --tracing=unsampled). */
+  sampling?: 'sampled' | 'unsampled';
   db: Database;
   fixture: Fixture;
   cursorSecret: string;
@@ -89,7 +91,7 @@ function childEnv(options: ColdOptions, functionName: string, event: unknown): N
     // Lambda runs Node 22; on Node 20 the SDK would print a deprecation notice (and spend time on it).
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...options.api.environment,
-    ...tracingVariables(options.api),
+    ...tracingVariables(options.api, options.sampling),
     DYNAMODB_ENDPOINT: options.db.endpoint,
     TABLE_NAME: options.db.tableName,
     CURSOR_SECRET: options.cursorSecret,

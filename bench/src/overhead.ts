@@ -42,6 +42,8 @@ export interface OverheadFigure {
 
 export interface OverheadOptions {
   api: ServiceConfig;
+  /** With tracing on: every request sampled, or none (bench --tracing=unsampled). */
+  sampling?: 'sampled' | 'unsampled';
   fixture: Fixture;
   cursorSecret: string;
   warmup: number;
@@ -156,7 +158,7 @@ export async function measureOverhead(route: RouteCase, bundles: BundleSet, opti
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     TZ: ':UTC',
     ...options.api.environment,
-    ...tracingVariables(options.api),
+    ...tracingVariables(options.api, options.sampling),
     // Never reached: every call is stubbed.
     DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
     CURSOR_SECRET: options.cursorSecret,

@@ -6,6 +6,8 @@
 //   npm run bench -- --only=scale           where throughput limits stop one tenant's task churn and hot lists, before and after issue 17
 //   npm run bench -- --quick                fewer runs, for trying the bench itself (never for results.json)
 //   npm run bench -- --tracing              the API's functions traced as on a deployed stage (X-Ray on, every request sampled)
+//   npm run bench -- --tracing=unsampled    traced as deployed, the request not sampled (most requests at volume: X-Ray's 5%)
+//   npm run bench -- --only=cold,overhead --functions=getProject,createTask   some functions only
 //   BENCH_API_DIR=services/api-before npm run bench -- --only=bundle,cold,overhead   (a copy beside services/api)
 //                                           another copy of services/api (an older commit's, say), for before/after
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -27,7 +29,7 @@ import { CURSOR_SECRET, seedFixture } from './support/fixture.ts';
 import { loadTool } from './support/load.ts';
 import { runPhase } from './support/phase.ts';
 import { BENCH_DIR, BUILD_DIR, ROOT_DIR, stopAllChildren } from './support/processes.ts';
-import { ROUTES, type RouteCase } from './support/routes.ts';
+import { ROUTES as ALL_ROUTES, type RouteCase } from './support/routes.ts';
 import { loadAverage, machine, versions } from './support/environment.ts';
 import { handlerEntry, printService } from './support/service.ts';
 
@@ -43,14 +45,28 @@ const only = args
   .split(',') as Section[] | undefined;
 const quick = args.includes('--quick');
 /** Resolve the API with TRACING=1: the Powertools tracer on, as on a deployed stage (serverless.yml, custom.tracing). */
-const tracing = args.includes('--tracing');
+const tracingArg = args.find((a) => a === '--tracing' || a.startsWith('--tracing='));
+const tracing = tracingArg !== undefined;
+const sampling = tracingArg === '--tracing=unsampled' ? 'unsampled' : 'sampled';
+if (tracingArg && !['--tracing', '--tracing=sampled', '--tracing=unsampled'].includes(tracingArg))
+  throw new Error(`unknown ${tracingArg}; --tracing, --tracing=sampled or --tracing=unsampled`);
+/** Some functions only (the cold-start and per-request sections): names as in services/api/serverless.yml. */
+const onlyFunctions = args
+  .find((a) => a.startsWith('--functions='))
+  ?.slice('--functions='.length)
+  .split(',');
+for (const name of onlyFunctions ?? [])
+  if (!ALL_ROUTES.some((r) => r.functionName === name))
+    throw new Error(`unknown function ${name}; one of ${ALL_ROUTES.map((r) => r.functionName).join(', ')}`);
+const ROUTES = onlyFunctions ? ALL_ROUTES.filter((r) => onlyFunctions.includes(r.functionName)) : ALL_ROUTES;
 for (const section of only ?? [])
   if (!SECTIONS.includes(section)) throw new Error(`unknown section ${section}; one of ${SECTIONS.join(', ')}`);
 const enabled = (section: Section) => !only || only.includes(section);
 
 /** How much each measurement runs (the defaults are what results.json is made with). */
 const SETTINGS = {
-  tracing,
+  tracing: tracing ? sampling : false,
+  functions: onlyFunctions ?? 'all',
   coldRuns: quick ? 3 : 21,
   /** Routes whose cold start is also measured with the SDK external (it is slow to load from node_modules). */
   coldSdkExternalRoutes: quick ? ['getProject'] : ['getProject', 'createProject'],
@@ -214,6 +230,7 @@ async function main() {
             cursorSecret: CURSOR_SECRET,
             runs: SETTINGS.coldRuns,
             nextIndex,
+            sampling,
           });
           log(
             `cold start (${layout}) ${route.functionName}: ${figure.ours.totalMs} ms vs ${figure.handWritten.totalMs} ms (x${figure.ratio}), ${figure.ours.codegenCalls} compilations`,
@@ -280,6 +297,7 @@ async function main() {
     for (const route of ROUTES) {
       const figure = await measureOverhead(route, bundles.sdkExternal!, {
         api,
+        sampling,
         fixture,
         cursorSecret: CURSOR_SECRET,
         warmup: SETTINGS.overheadWarmup,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { TABLE, db, json, notFound, projectKey, strip, taskKey, tenantOf } from '../shared.ts';
+import { TABLE, db, json, notFound, presenceKey, strip, taskKey, tenantOf } from '../shared.ts';
 
 export const handler = async (event: APIGatewayProxyEventV2) => {
   const input = JSON.parse(event.body ?? '{}') as { title: string; status?: string };
@@ -24,12 +24,12 @@ export const handler = async (event: APIGatewayProxyEventV2) => {
     updatedAt: now,
     version: 1,
   };
-  // The project must exist when the task is written: one transaction, as the API does it.
+  // The project must exist when the task is written (its presence item): one transaction, as the API does it.
   try {
     await db.send(
       new TransactWriteCommand({
         TransactItems: [
-          { ConditionCheck: { TableName: TABLE, Key: projectKey(tenant, projectId), ConditionExpression: 'attribute_exists(pk)' } },
+          { ConditionCheck: { TableName: TABLE, Key: presenceKey(tenant, projectId), ConditionExpression: 'attribute_exists(pk)' } },
           { Put: { TableName: TABLE, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
         ],
       }),

@@ -1,13 +1,13 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { TABLE, cursorOf, db, json, notFound, projectKey, strip, tenantOf } from '../shared.ts';
+import { TABLE, cursorOf, db, json, notFound, presenceKey, strip, tenantOf } from '../shared.ts';
 
 export const handler = async (event: APIGatewayProxyEventV2) => {
   const tenant = tenantOf(event);
   const projectId = event.pathParameters!.projectId!;
   const limit = Number(event.queryStringParameters?.limit ?? 20);
   const [{ Item: project }, { Items = [], LastEvaluatedKey }] = await Promise.all([
-    db.send(new GetCommand({ TableName: TABLE, Key: projectKey(tenant, projectId), ConsistentRead: true })),
+    db.send(new GetCommand({ TableName: TABLE, Key: presenceKey(tenant, projectId), ConsistentRead: true })),
     db.send(
       new QueryCommand({
         TableName: TABLE,

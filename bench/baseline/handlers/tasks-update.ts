@@ -1,12 +1,12 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { TABLE, db, json, notFound, projectKey, strip, taskKey, tenantOf } from '../shared.ts';
+import { TABLE, db, json, notFound, presenceKey, strip, taskKey, tenantOf } from '../shared.ts';
 
 export const handler = async (event: APIGatewayProxyEventV2) => {
   const patch = JSON.parse(event.body ?? '{}') as { title?: string };
   const tenant = tenantOf(event);
   const { projectId, taskId } = event.pathParameters as { projectId: string; taskId: string };
-  const { Item: project } = await db.send(new GetCommand({ TableName: TABLE, Key: projectKey(tenant, projectId), ConsistentRead: true }));
+  const { Item: project } = await db.send(new GetCommand({ TableName: TABLE, Key: presenceKey(tenant, projectId), ConsistentRead: true }));
   if (!project) return notFound();
   try {
     const { Attributes } = await db.send(

@@ -78,7 +78,7 @@ export const ROUTES: RouteCase[] = [
       route: '/projects',
       body: { name: `Bench project ${i}`, description: 'Created by npm run bench' },
     }),
-    stub: { PutCommand: 'empty', TransactWriteCommand: 'empty' }, // hand-written: a Put; ours: the project and its presence item
+    stub: { TransactWriteCommand: 'empty' }, // the project and its presence item
   },
   {
     functionName: 'updateProject',
@@ -103,7 +103,7 @@ export const ROUTES: RouteCase[] = [
       route: '/projects/{projectId}',
       pathParameters: { projectId: spare(f.spareProjectIds, i, 'project') },
     }),
-    stub: { DeleteCommand: 'empty', TransactWriteCommand: 'empty' }, // hand-written: a Delete; ours: with its presence item and count shards
+    stub: { TransactWriteCommand: 'empty' }, // with its presence item and count shards
   },
   {
     functionName: 'createTask',

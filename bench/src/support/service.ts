@@ -45,16 +45,19 @@ export async function printService(dir: string, stage: string, env?: NodeJS.Proc
 /**
  * What Lambda adds to a traced function's environment (TracingConfig Active), when the
  * service's configuration turns the Powertools tracer on (`npm run bench -- --tracing`): the
- * variables that put the X-Ray SDK in Lambda mode, a trace id per invocation (one here, sampled:
- * every request traced, the most a deployed stage pays) and the daemon's UDP address (nothing
- * listens: each subsegment is still built and sent, as on Lambda).
+ * variables that put the X-Ray SDK in Lambda mode, a trace id per invocation and the daemon's
+ * UDP address (nothing listens: each subsegment is still built and sent, as on Lambda).
+ * `sampled` (the default): every request traced, the most a deployed stage pays (X-Ray's default
+ * rule samples the first request of each second, so a function at 1 request a second or less
+ * has all of them traced). Unsampled (`--tracing=unsampled`): what the other 95% of requests
+ * carry at volume (the rule's 5%): the tracer runs, nothing is sent.
  */
-export function tracingVariables(api: ServiceConfig): Record<string, string> {
+export function tracingVariables(api: ServiceConfig, sampling: 'sampled' | 'unsampled' = 'sampled'): Record<string, string> {
   if (api.environment.POWERTOOLS_TRACE_ENABLED !== 'true') return {};
   return {
     AWS_EXECUTION_ENV: `AWS_Lambda_${api.runtime}`,
     LAMBDA_TASK_ROOT: '/var/task',
-    _X_AMZN_TRACE_ID: 'Root=1-67a0b1c2-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=1',
+    _X_AMZN_TRACE_ID: `Root=1-67a0b1c2-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=${sampling === 'sampled' ? 1 : 0}`,
     AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000',
     AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { integerFromEnv, requiredFromEnv } from './env.js';
+import { booleanFromEnv, integerFromEnv, requiredFromEnv } from './env.js';
 import { ConfigurationError } from './errors.js';
 
 const BOUNDS = { fallback: 100, min: 1, max: 1_000 };
@@ -39,5 +39,26 @@ describe('requiredFromEnv', () => {
     ['empty', { TABLE_NAME: '' }],
   ])('throws when %s', (_label, env) => {
     expect(() => requiredFromEnv('TABLE_NAME', env)).toThrow(new ConfigurationError('TABLE_NAME is not set'));
+  });
+});
+
+describe('booleanFromEnv', () => {
+  it.each([
+    ['unset, with the fallback false', {}, false, false],
+    ['empty, with the fallback true', { TRACE: '' }, true, true],
+    ['true', { TRACE: 'true' }, false, true],
+    ['TRUE with spaces around it', { TRACE: ' TRUE ' }, false, true],
+    ['1', { TRACE: '1' }, false, true],
+    ['false', { TRACE: 'false' }, true, false],
+    ['0', { TRACE: '0' }, true, false],
+    ['off', { TRACE: 'off' }, true, false],
+  ])('reads %s', (_label, env, fallback, expected) => {
+    expect(booleanFromEnv('TRACE', { fallback }, env)).toBe(expected);
+  });
+
+  it.each(['ture', '2', 'enabled'])('throws on %j, naming the variable and the value', (value) => {
+    expect(() => booleanFromEnv('TRACE', { fallback: false }, { TRACE: value })).toThrow(
+      new ConfigurationError(`TRACE must be true or false, not ${JSON.stringify(value)}`),
+    );
   });
 });

@@ -32,3 +32,15 @@ export function integerFromEnv(
   }
   return value;
 }
+
+const TRUE = new Set(['true', '1', 'yes', 'on']);
+const FALSE = new Set(['false', '0', 'no', 'off']);
+
+/** A switch: unset or empty takes `fallback`; true/1/yes/on or false/0/no/off (any case); anything else throws. */
+export function booleanFromEnv(name: string, options: { fallback: boolean }, env: Environment = process.env): boolean {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return options.fallback;
+  if (TRUE.has(raw)) return true;
+  if (FALSE.has(raw)) return false;
+  throw new ConfigurationError(`${name} must be true or false, not ${JSON.stringify(env[name])}`);
+}

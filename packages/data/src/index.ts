@@ -38,7 +38,7 @@ export {
   type Item,
   type ItemLocator,
 } from './entity.js';
-export { integerFromEnv, requiredFromEnv, type Environment } from './env.js';
+export { booleanFromEnv, integerFromEnv, requiredFromEnv, type Environment } from './env.js';
 export { ConfigurationError, ConflictError, DataError, InvalidCursorError, NotFoundError, PreconditionFailedError } from './errors.js';
 export type { IdempotencyRecordsLocation } from './idempotency-records.js';
 export { composeKey, keyPattern, keyPrefix, TABLE_INDEXES, TABLE_KEY, TABLE_TTL_ATTRIBUTE, type KeyTemplate } from './keys.js';

@@ -8,6 +8,7 @@ export { captureLogs, type LogCapture } from './logs.js';
 export { freePort } from './ports.js';
 export { copyRepository, type RepositoryCopy } from './repository.js';
 export { slsPackage, type CloudFormationTemplate, type SlsPackageOptions } from './sls.js';
+export { startTracingDaemon, TRACE_ROOT, type TracingDaemon } from './xray.js';
 // The type of `toContainLogLine` (the preset's setupFilesAfterEnv registers the matcher itself):
 // type-only, so that importing this package outside jest loads no @jest/globals.
 export type {} from './matchers.js';

@@ -1,5 +1,6 @@
 // The shared helpers behave as the suites rely on them to.
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
 import { createServer } from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import {
   lambdaContext,
   slsPackage,
   startTestDatabase,
+  startTracingDaemon,
   waitFor,
   WaitTimeoutError,
   type RepositoryCopy,
@@ -318,4 +320,31 @@ describe('slsPackage', () => {
 
     expect(template.Outputs.TableName.Export.Name).toBe('rest-api-data-qa-TableName');
   }, 120_000);
+});
+
+describe('startTracingDaemon', () => {
+  it('sets the traced function variables, collects the segments sent to it, and puts the variables back', async () => {
+    // Prepare
+    const before = process.env.POWERTOOLS_TRACE_ENABLED;
+    const daemon = await startTracingDaemon({ EXTRA_SETTING: 'yes' });
+    const [host, port] = process.env.AWS_XRAY_DAEMON_ADDRESS!.split(':');
+    const client = createSocket('udp4');
+
+    // Act: a datagram as the X-Ray SDK sends one
+    await new Promise<void>((resolve, reject) =>
+      client.send('{"format":"json","version":1}\n{"name":"## handler"}', Number(port), host, (error) =>
+        error ? reject(error) : resolve(),
+      ),
+    );
+    const received = await eventually(() => daemon.segments[0]);
+    const during = { enabled: process.env.POWERTOOLS_TRACE_ENABLED, extra: process.env.EXTRA_SETTING, trace: process.env._X_AMZN_TRACE_ID };
+    client.close();
+    await daemon.stop();
+
+    // Assess
+    expect(received).toEqual({ name: '## handler' });
+    expect(during).toEqual({ enabled: 'true', extra: 'yes', trace: expect.stringContaining(`Root=${daemon.traceRoot};`) });
+    expect(process.env.POWERTOOLS_TRACE_ENABLED).toBe(before);
+    expect(process.env.EXTRA_SETTING).toBeUndefined();
+  });
 });

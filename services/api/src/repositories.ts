@@ -12,7 +12,7 @@ export function getRepositories(): Repositories {
     // Each DynamoDB call a subsegment of the invocation's trace (when tracing is on): the
     // document client shares the middleware stack of the client under it, so both are captured.
     const { documents, dynamodb } = getClients();
-    repositories = createRepositories({ client: documents, dynamodb: tracer.captureAWSv3Client(dynamodb) });
+    repositories = createRepositories({ client: documents, dynamodb: tracer ? tracer.captureAWSv3Client(dynamodb) : dynamodb });
   }
   return repositories;
 }

@@ -115,6 +115,13 @@ it("puts in the request's line the ids that join it to the access log and to the
   expect(metrics[0]).toMatchObject({ correlation_id: event.requestContext.requestId, function_request_id: context.awsRequestId });
 });
 
+it('does not load the tracer while tracing is off (POWERTOOLS_TRACE_ENABLED unset here; test/tracing.test.ts has it on)', async () => {
+  const { tracer, tracingEnabled } = await import('../src/tracer.js');
+
+  expect(tracingEnabled).toBe(false);
+  expect(tracer).toBeUndefined();
+});
+
 describe('statusClassOf', () => {
   it.each([
     [200, '2xx'],

@@ -64,7 +64,7 @@ export async function sendToOnFailureDestination(message: SkippedRecordMessage):
   }
   // Loaded on first use: most invocations never send anything.
   const { SendMessageCommand, SQSClient } = await import('@aws-sdk/client-sqs');
-  sqs ??= tracer.captureAWSv3Client(new SQSClient({}));
+  sqs ??= tracer ? tracer.captureAWSv3Client(new SQSClient({})) : new SQSClient({});
   await sqs.send(new SendMessageCommand({ QueueUrl: destination, MessageBody: JSON.stringify(message) }));
   return destination;
 }

@@ -1,12 +1,21 @@
 // X-Ray tracing (Powertools Tracer): on where serverless.yml turns it on (deployed stages:
-// provider.tracing and POWERTOOLS_TRACE_ENABLED), off locally unless TRACING=1; disabled,
-// every call is a no-op. Powertools Logger adds the trace id to each line (xray_trace_id).
-import { Tracer } from '@aws-lambda-powertools/tracer';
-import { getClients } from '@app/data';
+// provider.tracing and POWERTOOLS_TRACE_ENABLED), off locally unless TRACING=1. Off, it is not
+// loaded at all (`tracer` is undefined): the X-Ray SDK's load and the async hook it enables on
+// every promise cost what services/api/src/tracer.ts measures. Powertools Logger adds the trace
+// id to each line (xray_trace_id).
+import type { Tracer } from '@aws-lambda-powertools/tracer';
+import { booleanFromEnv, getClients } from '@app/data';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 
-export const tracer = new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'stream-consumer' });
+export const tracer: Tracer | undefined = booleanFromEnv('POWERTOOLS_TRACE_ENABLED', { fallback: false })
+  ? await createTracer()
+  : undefined;
+
+async function createTracer(): Promise<Tracer> {
+  const { Tracer } = await import('@aws-lambda-powertools/tracer');
+  return new Tracer({ serviceName: process.env.POWERTOOLS_SERVICE_NAME || 'stream-consumer', captureHTTPsRequests: false });
+}
 
 let captured = false;
 
@@ -15,7 +24,7 @@ export function tracedDocumentClient(): DynamoDBDocumentClient {
   const { documents, dynamodb } = getClients();
   // The document client shares the middleware stack of the client under it: capturing that one
   // captures both; once, or each call would be traced twice.
-  if (!captured) tracer.captureAWSv3Client(dynamodb);
+  if (tracer && !captured) tracer.captureAWSv3Client(dynamodb);
   captured = true;
   return documents;
 }
@@ -27,7 +36,7 @@ export function tracedDocumentClient(): DynamoDBDocumentClient {
  */
 export function traced<E, R>(handle: (event: E, context: Context) => Promise<R>): (event: E, context: Context) => Promise<R> {
   return async (event, context) => {
-    if (!tracer.isTracingEnabled()) return handle(event, context);
+    if (!tracer?.isTracingEnabled()) return handle(event, context);
     const segment = tracer.getSegment();
     const subsegment = segment?.addNewSubsegment(`## ${handle.name || 'handler'}`);
     if (subsegment) tracer.setSegment(subsegment);

@@ -61,7 +61,7 @@ export const requestMetrics = (): MiddlewareObj<APIGatewayProxyEventV2, HttpResp
     metrics.addMetadata('status', String(status));
     metrics.addMetadata('correlation_id', request.event.requestContext?.requestId ?? '');
     metrics.addMetadata('function_request_id', request.context.awsRequestId ?? '');
-    const traceId = tracer.getRootXrayTraceId();
+    const traceId = tracer?.getRootXrayTraceId();
     if (traceId) metrics.addMetadata('xray_trace_id', traceId);
     metrics.addMetric(METRIC.requests, MetricUnit.Count, 1);
     if (outcome) metrics.addMetric(outcome, MetricUnit.Count, 1);

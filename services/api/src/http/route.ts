@@ -57,21 +57,17 @@ const answerBeforeLambdaTimeout = {
 };
 
 /**
- * The middy stack every function shares (public ones too): trace, headers, metrics, problems,
- * time limit. The trace's segment spans the rest (src/tracer.ts); the metrics count the
+ * The middy stack every function shares (public ones too): trace (when tracing is on), headers,
+ * metrics, problems, time limit. The trace's segment spans the rest (src/tracer.ts); the metrics count the
  * response as the client gets it (src/http/metrics.ts).
  * No access-log line: API Gateway writes one per request (serverless.yml, provider.logs.httpApi),
  * the 5xx and timeouts a function cannot report included; the function logs only what went
  * wrong (middlewares.ts), with the invocation's ids.
  */
 export function httpHandler(handle: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>) {
-  return middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>(answerBeforeLambdaTimeout)
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .use(httpHeaderNormalizer())
-    .use(securityHeaders())
-    .use(requestMetrics())
-    .use(problemResponses())
-    .handler(handle);
+  const stack = middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>(answerBeforeLambdaTimeout);
+  if (tracer) stack.use(captureLambdaHandler(tracer, { captureResponse: false }));
+  return stack.use(httpHeaderNormalizer()).use(securityHeaders()).use(requestMetrics()).use(problemResponses()).handler(handle);
 }
 
 /**
