@@ -18,8 +18,9 @@
 // functions), reloaded nothing (useInProcess), and its requests crossed a second HTTP server
 // behind the token check. Here a warm npm start served its first 200 after 0.88 s (p50; npm run
 // bench -- --only=start; docs/benchmarks.md). `npm run offline -w @app/api` still runs it alone.
+import { mkdir, writeFile } from 'node:fs/promises';
 import inspector from 'node:inspector';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { createVerifier, loadLocalIssuer, startAuthGateway } from '@app/local-auth';
 import { ServiceConfigError, watchFiles } from '@app/local-lambda';
 import { startLocalApi } from './lib/api.ts';
@@ -52,6 +53,9 @@ async function main(): Promise<number> {
   const layout = localEnv();
   await assertPortFree(layout.apiPort, '127.0.0.1', 'PORT');
   const stack = new LocalStack(layout, log);
+  // The metric lines of this run only (the functions append to it).
+  await mkdir(dirname(layout.metricsFile), { recursive: true });
+  await writeFile(layout.metricsFile, '');
   const signalled = signals();
   const interrupted = signalled.then(() => Promise.reject(new Error('interrupted')));
   interrupted.catch(() => undefined);
@@ -80,6 +84,7 @@ async function main(): Promise<number> {
         ? `request limits as deployed (services/api/serverless.yml, custom.throttle): ${limits.default.rate}/s, burst ${limits.default.burst} per route${writes ? `; ${writes.rate}/s, burst ${writes.burst} per writing route` : ''} (THROTTLE=off lifts them)`
         : 'request limits off (THROTTLE=off)',
     );
+    log(`metrics: one EMF line per request and per consumer batch in ${relative(process.cwd(), layout.metricsFile) || layout.metricsFile}`);
     console.log(banner({ apiPort: layout.apiPort, routes: stack.api.httpApi.routes, publicPaths: PUBLIC_PATHS, readyIn: since() }));
 
     stack.consumer = await Promise.race([stack.startConsumer(), interrupted]);

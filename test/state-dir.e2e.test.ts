@@ -1,7 +1,7 @@
 // STATE_DIR means the same to every command of the local stack (scripts/lib/local-env.ts):
 // npm run token signs with the key npm start verifies, npm run db serves the data npm start
 // kept, and the stream runner and npm start report the same folders.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
@@ -35,6 +35,13 @@ it('npm run token, npm start, the stream runner and npm run db agree on STATE_DI
 
     // Assess: npm start verifies what npm run token signed
     expect(created.status).toBe(201);
+    // The request's metric line is in STATE_DIR's metrics file, not in npm start's output
+    const metricLines = await eventually(async () => {
+      const lines = (await readFile(join(stateDir, 'metrics.ndjson'), 'utf8')).split('\n').filter(Boolean);
+      return lines.length > 0 && lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+    });
+    expect(metricLines).toContainEqual(expect.objectContaining({ route: 'POST /projects', statusClass: '2xx', Requests: 1 }));
+    expect(stack.output()).not.toContain('"_aws"');
   } finally {
     expect(await stack.stop()).toBe(0);
   }
@@ -43,6 +50,7 @@ it('npm run token, npm start, the stream runner and npm run db agree on STATE_DI
     authDir: join(stateDir, 'auth'),
     dataDir: join(stateDir, 'dynamodb'),
     streamsDir: join(stateDir, 'streams'),
+    metricsFile: join(stateDir, 'metrics.ndjson'),
   });
 
   // npm run db serves the data npm start kept; the stream runner reads the same folders

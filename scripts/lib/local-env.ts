@@ -21,6 +21,8 @@ export interface LocalEnv {
   dataDir: string | undefined;
   /** Stream checkpoints and failed batches; undefined when the data is in memory (the stream goes with it). */
   streamsDir: string | undefined;
+  /** The functions' metric lines (CloudWatch embedded metric format), one JSON object a line; emptied by each npm start. */
+  metricsFile: string;
   /** PORT: where clients call the API. */
   apiPort: number;
   /** DB_PORT: the embedded DynamoDB's port. */
@@ -52,6 +54,7 @@ export function localEnv(env: NodeJS.ProcessEnv = process.env, argv: readonly st
     dataDir: keepsData ? join(stateDir, 'dynamodb') : undefined,
     // An external database keeps its stream: its checkpoints are kept too.
     streamsDir: inMemory ? undefined : join(stateDir, 'streams'),
+    metricsFile: join(stateDir, 'metrics.ndjson'),
     apiPort: envPort('PORT', 3000, env),
     dbPort: envPort('DB_PORT', 8000, env),
     externalEndpoint,
@@ -68,6 +71,7 @@ export function describeLocalEnv(layout: LocalEnv): Record<string, string | numb
     authDir: layout.authDir,
     dataDir: layout.dataDir ?? null,
     streamsDir: layout.streamsDir ?? null,
+    metricsFile: layout.metricsFile,
     apiPort: layout.apiPort,
     dbPort: layout.dbPort,
     externalEndpoint: layout.externalEndpoint ?? null,

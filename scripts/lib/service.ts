@@ -32,8 +32,10 @@ export interface ServiceOptions {
   name: string;
   /** The environment the functions and `sls print` see (endpoint, credentials). */
   env: Record<string, string>;
-  /** Each line the functions print. */
+  /** Each line the functions print, but their metric lines. */
   output: (line: string) => void;
+  /** Where the functions' metric lines are appended (FunctionHost). */
+  metricsFile?: string;
   /** False under a debugger: invocations then never time out. */
   timeouts?: boolean;
 }
@@ -52,7 +54,14 @@ export async function openService(options: ServiceOptions): Promise<LocalService
   const functions = functionsOf(dir, config);
   const builder = new FunctionBuilder({ serviceDir: dir, outDir: buildDir, esbuild: config.custom?.esbuild ?? {}, functions });
   await builder.loadKnownInputs();
-  const host = new FunctionHost({ builder, functions, env: options.env, output: options.output, timeouts: options.timeouts });
+  const host = new FunctionHost({
+    builder,
+    functions,
+    env: options.env,
+    output: options.output,
+    metricsFile: options.metricsFile,
+    timeouts: options.timeouts,
+  });
   return {
     name,
     dir,

@@ -113,6 +113,7 @@ export class LocalStack {
       name,
       env: this.functionEnv(),
       output: (line) => console.log(`${prefix} ${line}`),
+      metricsFile: this.layout.metricsFile,
       // Under a debugger (npm run start:debug) a paused breakpoint must not time the request out.
       timeouts: inspector.url() === undefined,
     });

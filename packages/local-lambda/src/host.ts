@@ -51,6 +51,11 @@ export interface FunctionHostOptions {
   /** Each line the functions print. */
   output: (line: string) => void;
   /**
+   * Where the functions' metric lines go (CloudWatch embedded metric format, one per request),
+   * appended, instead of to `output`: unset, they are printed like the rest.
+   */
+  metricsFile?: string;
+  /**
    * Whether an invocation gives up after the function's timeout (default true). Off under a
    * debugger: a paused breakpoint must not turn the request into a 503.
    */
@@ -130,6 +135,7 @@ export class FunctionHost {
     const script = await workerScript(dirname(this.#options.builder.outDir));
     const worker = new Worker(script, {
       env: { ...process.env, ...this.#options.env },
+      workerData: { metricsFile: this.#options.metricsFile },
       stdout: true,
       stderr: true,
       // No TypeScript loader in the thread: it runs the compiled script and the bundles.

@@ -2,11 +2,12 @@
 // so that the thread starts without a TypeScript loader). One thread serves every function of
 // a service, invocations interleaved, as `sls offline`'s in-process runner served them; a
 // reload starts a new thread and lets this one finish what it was running.
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import { lambdaContext } from '@app/testing/lambda-context';
 import type { Context } from 'aws-lambda';
 import { lambdaVariables, traceHeader } from './lambda-variables.js';
+import { divertMetricLines } from './metric-lines.js';
 import type { FromWorker, ToWorker, WorkerFunction } from './protocol.js';
 
 type Handler = (event: unknown, context: Context) => unknown;
@@ -14,6 +15,9 @@ type Handler = (event: unknown, context: Context) => unknown;
 // Stack traces name the TypeScript file and line (the bundles' maps), as NODE_OPTIONS
 // --enable-source-maps makes them on Lambda.
 process.setSourceMapsEnabled(true);
+
+const { metricsFile } = (workerData ?? {}) as { metricsFile?: string };
+if (metricsFile) divertMetricLines(process.stdout, metricsFile);
 
 const modules = new Map<string, Promise<Handler>>();
 const port = parentPort!;

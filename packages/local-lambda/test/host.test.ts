@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { eventually } from '@app/testing';
 import { FunctionBuilder, FunctionHost, functionsOf, type FunctionSpec } from '../src/index.js';
 
 let dir: string;
@@ -25,6 +26,10 @@ beforeAll(async () => {
     'src/variables.ts',
     'export const handler = async () => ({ trace: process.env._X_AMZN_TRACE_ID, runtime: process.env.AWS_EXECUTION_ENV, root: process.env.LAMBDA_TASK_ROOT });\n',
   );
+  await write(
+    'src/prints.ts',
+    "export const handler = async () => { console.log(JSON.stringify({ _aws: { Timestamp: 1 }, Requests: 1 })); console.log('a log line'); return 'printed'; };\n",
+  );
   await write('src/slow.ts', "export const handler = () => new Promise((resolve) => setTimeout(() => resolve('late'), 5_000));\n");
   functions = functionsOf(dir, {
     service: 'demo',
@@ -35,6 +40,7 @@ beforeAll(async () => {
       variables: { handler: 'src/variables.handler' },
       traced: { handler: 'src/variables.handler', environment: { POWERTOOLS_TRACE_ENABLED: 'true' } },
       slow: { handler: 'src/slow.handler', timeout: 0.2 },
+      prints: { handler: 'src/prints.handler' },
     },
   });
 });
@@ -107,6 +113,43 @@ describe('FunctionHost', () => {
       ok: true,
       value: { runtime: 'AWS_Lambda_nodejs22.x', root: expect.any(String) },
     });
+  });
+
+  it.each([
+    ['to the metrics file, the rest to the output', true],
+    ['to the output with the rest when no metrics file is given', false],
+  ])('sends the metric lines a function prints %s', async (_label, withFile) => {
+    // Prepare
+    const metricsFile = join(dir, `metrics-${String(withFile)}.ndjson`);
+    const printed: string[] = [];
+    const builder = new FunctionBuilder({
+      serviceDir: dir,
+      outDir: join(dir, '.build'),
+      esbuild: { bundle: true, format: 'esm', outputFileExtension: '.mjs', platform: 'node' },
+      functions,
+    });
+    const host = new FunctionHost({
+      builder,
+      functions,
+      env: {},
+      output: (line) => printed.push(line),
+      ...(withFile ? { metricsFile } : {}),
+    });
+    hosts.push({ host, builder });
+
+    // Act
+    const result = await host.invoke('prints', {});
+    await eventually(() => printed.includes('a log line'));
+
+    // Assess
+    expect(result).toMatchObject({ ok: true, value: 'printed' });
+    const metricLine = JSON.stringify({ _aws: { Timestamp: 1 }, Requests: 1 });
+    if (withFile) {
+      expect(await eventually(async () => (await readFile(metricsFile, 'utf8').catch(() => '')) || undefined)).toBe(`${metricLine}\n`);
+      expect(printed).toEqual(['a log line']);
+    } else {
+      expect(printed).toEqual([metricLine, 'a log line']);
+    }
   });
 
   it('builds a function on first use and runs it with its environment', async () => {
