@@ -57,6 +57,7 @@ export function tracingVariables(api: ServiceConfig, sampling: 'sampled' | 'unsa
   return {
     AWS_EXECUTION_ENV: `AWS_Lambda_${api.runtime}`,
     LAMBDA_TASK_ROOT: '/var/task',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     _X_AMZN_TRACE_ID: `Root=1-67a0b1c2-0123456789abcdef01234567;Parent=53995c3f42cd8ad8;Sampled=${sampling === 'sampled' ? 1 : 0}`,
     AWS_XRAY_DAEMON_ADDRESS: '127.0.0.1:2000',
     AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',

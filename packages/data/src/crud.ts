@@ -22,6 +22,7 @@ import {
 } from './entity.js';
 import { ConflictError, NotFoundError } from './errors.js';
 import { composeKey, keyPrefix, TABLE_INDEXES, TABLE_KEY, type IndexName } from './keys.js';
+import { allSettledFirst } from './parallel.js';
 import {
   cancellationCodes,
   deleteVersioned,
@@ -117,7 +118,7 @@ export async function createItem<T>(
 }
 
 export async function getResource<T>(ctx: TableContext, entity: EntityDeclaration, at: ItemLocator): Promise<T> {
-  const [, item] = await Promise.all([assertParentExists(ctx, entity, at), getItem(ctx, itemRef(entity, at).key)]);
+  const [, item] = await allSettledFirst([assertParentExists(ctx, entity, at), getItem(ctx, itemRef(entity, at).key)]);
   if (!item) throw new NotFoundError(entity.name, at.id);
   return toResource<T>(entity, item);
 }
@@ -156,7 +157,7 @@ export async function listResources<T>(
       keyAttributes: [TABLE_KEY.pk, TABLE_KEY.sk],
     };
   }
-  const [, result] = await Promise.all([
+  const [, result] = await allSettledFirst([
     assertParentExists(ctx, entity, at),
     queryPage(ctx, { ...query, ...page, descending: options.descending }),
   ]);

@@ -27,6 +27,7 @@ export async function startTracingDaemon(extra: Record<string, string> = {}): Pr
   const variables: Record<string, string> = {
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x',
     LAMBDA_TASK_ROOT: '/var/task',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     POWERTOOLS_TRACE_ENABLED: 'true',
     AWS_XRAY_DAEMON_ADDRESS: `127.0.0.1:${(socket.address() as AddressInfo).port}`,
     _X_AMZN_TRACE_ID: `Root=${TRACE_ROOT};Parent=53995c3f42cd8ad8;Sampled=1`,

@@ -1,6 +1,7 @@
 import type { Project, ProjectCreate, ProjectUpdate } from '@app/schema';
 import { createItem, deleteResource, getResource, listResources, updateResource, type PageRequest, type WriteOptions } from '../crud.js';
 import { projectEntity } from '../entities/projects.js';
+import { allSettledFirst } from '../parallel.js';
 import { countShardKeys, readProjectCounts } from '../project-counts.js';
 import type { Page, TableContext } from '../table.js';
 import { emptyCounts } from '../task-counts.js';
@@ -20,7 +21,7 @@ export class ProjectRepository {
   }
 
   async get(tenantId: string, projectId: string): Promise<Project> {
-    const [project, counts] = await Promise.all([
+    const [project, counts] = await allSettledFirst([
       getResource<Project>(this.ctx, projectEntity, { tenantId, id: projectId }),
       readProjectCounts(this.ctx, tenantId, [projectId]),
     ]);
@@ -38,7 +39,7 @@ export class ProjectRepository {
   }
 
   async update(tenantId: string, projectId: string, patch: ProjectUpdate, options: WriteOptions = {}): Promise<Project> {
-    const [project, counts] = await Promise.all([
+    const [project, counts] = await allSettledFirst([
       updateResource<Project>(this.ctx, projectEntity, { tenantId, id: projectId }, patch, options),
       readProjectCounts(this.ctx, tenantId, [projectId]),
     ]);

@@ -1,11 +1,10 @@
 import { ID_PATTERN, RETRY_AFTER_SECONDS } from '@app/schema';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { Repositories } from '@app/data';
 import { getRepositories } from '../repositories.js';
-import { tracer } from '../tracer.js';
+import { sampledHandlerTracing } from '../tracer.js';
 import type { Idempotency } from './idempotency.js';
 import { identityOf, type Identity } from './identity.js';
 import { parseJsonBody } from './json-body.js';
@@ -66,7 +65,8 @@ const answerBeforeLambdaTimeout = {
  */
 export function httpHandler(handle: (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>) {
   const stack = middy<APIGatewayProxyEventV2, HttpResponse, Error, Context>(answerBeforeLambdaTimeout);
-  if (tracer) stack.use(captureLambdaHandler(tracer, { captureResponse: false }));
+  const tracing = sampledHandlerTracing();
+  if (tracing) stack.use(tracing);
   return stack.use(httpHeaderNormalizer()).use(securityHeaders()).use(requestMetrics()).use(problemResponses()).handler(handle);
 }
 
