@@ -1,5 +1,5 @@
 /**
- * The database calls of one request, made at once: their values in order, or the first call's
+ * The database calls of one request (or one invocation), made at once: their values in order, or the first call's
  * error (in the given order) once every call has ended. Promise.all rejects at the first failure
  * and leaves the other calls running after the function has answered: on Lambda they are frozen
  * with the environment and resume (or fail) in a later invocation, and, traced, the handler's

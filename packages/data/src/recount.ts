@@ -40,6 +40,7 @@ import {
 } from './entities/index.js';
 import { childPartitionKey, existenceKey, keyOf } from './entity.js';
 import { composeKey, keyPrefix, TABLE_KEY } from './keys.js';
+import { allSettledFirst } from './parallel.js';
 import { countedEntryPut, countedTaskKey, readCountedEntry, registerTenant, type CountedEntry } from './projections.js';
 import { countShardKey, shardCounts } from './project-counts.js';
 import {
@@ -176,7 +177,7 @@ class Recount {
       if (!task.readable) this.report.unreadable.push({ tenantId, projectId, key: { pk: item.pk, sk: item.sk }, problem: task.problem });
     }
     const lasting = await this.lasting(tenantId, projectId, differences(counted, actual));
-    if (!this.report.dryRun) await Promise.all(lasting.map((difference) => this.moveEntry(tenantId, projectId, difference)));
+    if (!this.report.dryRun) await allSettledFirst(lasting.map((difference) => this.moveEntry(tenantId, projectId, difference)));
 
     // 2. The counts against the sum of the entries.
     const outcome = await this.reconcileCounts(tenantId, projectId, lasting);
@@ -194,7 +195,7 @@ class Recount {
   private async lasting(tenantId: string, projectId: string, found: Difference[]): Promise<Difference[]> {
     if (found.length === 0) return found;
     await (this.options.sleep ?? sleep)(this.options.settleMs ?? DEFAULT_SETTLE_MS);
-    const still = await Promise.all(
+    const still = await allSettledFirst(
       found.map(async (difference) => {
         const entry = readCountedEntry(await this.get(countedTaskKey(tenantId, projectId, difference.taskId)));
         const item = await this.get(keyOf(taskEntity, { tenantId, projectId, taskId: difference.taskId }));
