@@ -4,6 +4,8 @@
 // delivery rules. Checkpoints and failed batches are kept in $STATE_DIR/streams
 // (lib/local-env.ts). Readiness goes to a parent with an IPC channel as {type: 'ready'};
 // the exit code says how it ended (0 after SIGINT/SIGTERM, 1 when it could not start).
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { startConsumer } from './lib/consumer.ts';
 import { describeLocalEnv, functionEnv, localEnv } from './lib/local-env.ts';
 import { openService } from './lib/service.ts';
@@ -17,10 +19,18 @@ async function main(): Promise<number> {
   const layout = localEnv();
   const endpoint = layout.externalEndpoint;
   if (!endpoint) throw new Error('DYNAMODB_ENDPOINT is not set (the table whose stream to read)');
-  const service = await openService({ layout, name: 'stream-consumer', env: functionEnv(endpoint), output: log });
+  // Its metric lines beside npm start's (appended: npm start empties the file when it starts).
+  await mkdir(dirname(layout.metricsFile), { recursive: true });
+  const service = await openService({
+    layout,
+    name: 'stream-consumer',
+    env: functionEnv(endpoint),
+    output: log,
+    metricsFile: layout.metricsFile,
+  });
   const consumer = await startConsumer({ layout, service, endpoint, log });
   log(
-    `ready: ${consumer.mappings} stream mapping(s)${layout.streamsDir ? `, checkpoints and failed batches in ${layout.streamsDir}` : ''}`,
+    `ready: ${consumer.mappings} stream mapping(s)${layout.streamsDir ? `, checkpoints and failed batches in ${layout.streamsDir}` : ''}; metric lines in ${layout.metricsFile}`,
   );
   process.send?.({ type: 'ready', mappings: consumer.mappings, layout: describeLocalEnv(layout) });
   log(`${await signalled}: stopping`);

@@ -18,5 +18,10 @@ export function divertMetricLines(stdout: { write: (...args: never[]) => boolean
   const write = stdout.write.bind(stdout) as (chunk: unknown, ...rest: unknown[]) => boolean;
   stdout.write = ((chunk: unknown, ...rest: unknown[]) =>
     typeof chunk === 'string' && chunk.startsWith(METRIC_LINE_START) ? metrics.write(chunk) : write(chunk, ...rest)) as never;
+  // A file that cannot be written (its folder gone): the lines are printed again, with one notice.
+  metrics.once('error', (error) => {
+    stdout.write = write as never;
+    write(`metric lines printed from now on: ${file} cannot be written (${error.message})\n`);
+  });
   return metrics;
 }

@@ -30,3 +30,20 @@ it('appends the EMF lines to the file and writes the rest to the stream', async 
   expect(await readFile(file, 'utf8')).toBe(metricLine);
   expect(written.map(String)).toEqual(['a log line\n', '{"_aws":"bytes are written on"}\n', '{"message":"_aws later in the line"}\n']);
 });
+
+it('prints the metric lines again, with a notice, when the file cannot be written', async () => {
+  // Prepare
+  const written: unknown[] = [];
+  const stdout = { write: (chunk: unknown) => written.push(chunk) > 0 };
+  const metrics = divertMetricLines(stdout, join(dir, 'missing-folder', 'metrics.ndjson'));
+
+  // Act
+  await new Promise((resolve) => metrics.once('error', resolve));
+  stdout.write('{"_aws":{"Timestamp":2},"Requests":1}\n' as never);
+
+  // Assess
+  expect(written.map(String)).toEqual([
+    expect.stringMatching(/^metric lines printed from now on: .*missing-folder\/metrics\.ndjson cannot be written \(ENOENT/),
+    '{"_aws":{"Timestamp":2},"Requests":1}\n',
+  ]);
+});
